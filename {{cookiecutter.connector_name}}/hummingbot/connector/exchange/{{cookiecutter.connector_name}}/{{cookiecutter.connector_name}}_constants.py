@@ -1,0 +1,151 @@
+from hummingbot.core.api_throttler.data_types import LinkedLimitWeightPair, RateLimit
+from hummingbot.core.data_type.in_flight_order import OrderState
+
+DEFAULT_DOMAIN = "{{ cookiecutter.default_domain }}"
+
+# TODO({{ cookiecutter.connector_name }}): the broker/client order id prefix and maximum length the exchange accepts.
+HBOT_ORDER_ID_PREFIX = "x-HBOT"
+MAX_ORDER_ID_LEN = 32
+
+# Base URLs, keyed by domain: add a testnet or regional domain here (and to OTHER_DOMAINS in the utils module).
+REST_URLS = {DEFAULT_DOMAIN: "{{ cookiecutter.rest_url }}"}
+WSS_URLS = {DEFAULT_DOMAIN: "{{ cookiecutter.wss_url }}"}
+{%- if cookiecutter.user_stream == "ws_api" %}
+WSS_API_URLS = {DEFAULT_DOMAIN: "{{ cookiecutter.wss_api_url }}"}
+{%- endif %}
+
+PUBLIC_API_VERSION = "v3"
+PRIVATE_API_VERSION = "v3"
+
+# Public API endpoints
+TICKER_PRICE_CHANGE_PATH_URL = "/ticker/24hr"
+TICKER_BOOK_PATH_URL = "/ticker/bookTicker"
+PRICES_PATH_URL = "/ticker/price"
+EXCHANGE_INFO_PATH_URL = "/exchangeInfo"
+PING_PATH_URL = "/ping"
+SNAPSHOT_PATH_URL = "/depth"
+{%- if cookiecutter.time_synchronizer %}
+SERVER_TIME_PATH_URL = "/time"
+{%- endif %}
+
+# Private API endpoints
+ACCOUNTS_PATH_URL = "/account"
+MY_TRADES_PATH_URL = "/myTrades"
+ORDER_PATH_URL = "/order"
+{%- if cookiecutter.user_stream == "listen_key" %}
+{{ cookiecutter.connector_name | upper }}_USER_STREAM_PATH_URL = "/userDataStream"
+
+# The listen key expires after 60 minutes without a keep-alive: refresh it well before that.
+LISTEN_KEY_KEEP_ALIVE_INTERVAL = 1800  # seconds
+{%- else %}
+
+# Websocket API method that subscribes the connection to the account's user data stream.
+USER_STREAM_SUBSCRIBE_METHOD = "userDataStream.subscribe.signature"
+USER_STREAM_TERMINATED_EVENT_TYPE = "eventStreamTerminated"
+{%- endif %}
+
+WS_HEARTBEAT_TIME_INTERVAL = {{ cookiecutter.ws_heartbeat_interval }}
+
+# Order book snapshot depth requested over REST
+ORDER_BOOK_DEPTH = {{ cookiecutter.order_book_depth }}
+
+# Exchange parameters
+SIDE_BUY = "BUY"
+SIDE_SELL = "SELL"
+
+TIME_IN_FORCE_GTC = "GTC"  # Good till cancelled
+TIME_IN_FORCE_IOC = "IOC"  # Immediate or cancel
+TIME_IN_FORCE_FOK = "FOK"  # Fill or kill
+
+# Rate limit types
+REQUEST_WEIGHT = "REQUEST_WEIGHT"
+ORDERS = "ORDERS"
+ORDERS_24HR = "ORDERS_24HR"
+RAW_REQUESTS = "RAW_REQUESTS"
+
+# Rate limit time intervals
+ONE_MINUTE = 60
+ONE_SECOND = 1
+ONE_DAY = 86400
+
+MAX_REQUEST = 5000
+
+# TODO({{ cookiecutter.connector_name }}): map every order status the exchange reports to hummingbot's OrderState.
+ORDER_STATE = {
+    "PENDING": OrderState.PENDING_CREATE,
+    "NEW": OrderState.OPEN,
+    "FILLED": OrderState.FILLED,
+    "PARTIALLY_FILLED": OrderState.PARTIALLY_FILLED,
+    "PENDING_CANCEL": OrderState.OPEN,
+    "CANCELED": OrderState.CANCELED,
+    "REJECTED": OrderState.FAILED,
+    "EXPIRED": OrderState.FAILED,
+}
+
+# Websocket event types
+DIFF_EVENT_TYPE = "depthUpdate"
+TRADE_EVENT_TYPE = "trade"
+ORDER_TRADE_UPDATE_EVENT_TYPE = "executionReport"
+{%- if cookiecutter.balance_channel %}
+BALANCE_UPDATE_EVENT_TYPE = "outboundAccountPosition"
+{%- endif %}
+
+# TODO({{ cookiecutter.connector_name }}): copy the exchange's documented limits and per-endpoint weights.
+RATE_LIMITS = [
+    # Pools
+    RateLimit(limit_id=REQUEST_WEIGHT, limit={{ cookiecutter.rate_limit_request_weight_per_minute }}, time_interval=ONE_MINUTE),
+    RateLimit(limit_id=ORDERS, limit={{ cookiecutter.rate_limit_orders_per_10_seconds }}, time_interval=10 * ONE_SECOND),
+    RateLimit(limit_id=ORDERS_24HR, limit={{ cookiecutter.rate_limit_orders_per_day }}, time_interval=ONE_DAY),
+    RateLimit(limit_id=RAW_REQUESTS, limit={{ cookiecutter.rate_limit_raw_requests_per_5_minutes }}, time_interval=5 * ONE_MINUTE),
+    # Weighted limits
+    RateLimit(limit_id=TICKER_PRICE_CHANGE_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
+              linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 2),
+                             LinkedLimitWeightPair(RAW_REQUESTS, 1)]),
+    RateLimit(limit_id=TICKER_BOOK_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
+              linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 4),
+                             LinkedLimitWeightPair(RAW_REQUESTS, 1)]),
+    RateLimit(limit_id=PRICES_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
+              linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 4),
+                             LinkedLimitWeightPair(RAW_REQUESTS, 1)]),
+    RateLimit(limit_id=EXCHANGE_INFO_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
+              linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 20),
+                             LinkedLimitWeightPair(RAW_REQUESTS, 1)]),
+    RateLimit(limit_id=SNAPSHOT_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
+              linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 100),
+                             LinkedLimitWeightPair(RAW_REQUESTS, 1)]),
+{%- if cookiecutter.time_synchronizer %}
+    RateLimit(limit_id=SERVER_TIME_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
+              linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 1),
+                             LinkedLimitWeightPair(RAW_REQUESTS, 1)]),
+{%- endif %}
+    RateLimit(limit_id=PING_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
+              linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 1),
+                             LinkedLimitWeightPair(RAW_REQUESTS, 1)]),
+    RateLimit(limit_id=ACCOUNTS_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
+              linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 20),
+                             LinkedLimitWeightPair(RAW_REQUESTS, 1)]),
+    RateLimit(limit_id=MY_TRADES_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
+              linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 20),
+                             LinkedLimitWeightPair(RAW_REQUESTS, 1)]),
+{%- if cookiecutter.user_stream == "listen_key" %}
+    RateLimit(limit_id={{ cookiecutter.connector_name | upper }}_USER_STREAM_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
+              linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 2),
+                             LinkedLimitWeightPair(RAW_REQUESTS, 1)]),
+{%- endif %}
+    RateLimit(limit_id=ORDER_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
+              linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 4),
+                             LinkedLimitWeightPair(ORDERS, 1),
+                             LinkedLimitWeightPair(ORDERS_24HR, 1),
+                             LinkedLimitWeightPair(RAW_REQUESTS, 1)]),
+]
+
+# Error codes and messages the connector recognises in REST answers
+ORDER_NOT_EXIST_ERROR_CODE = -2013
+ORDER_NOT_EXIST_MESSAGE = "Order does not exist"
+UNKNOWN_ORDER_ERROR_CODE = -2011
+UNKNOWN_ORDER_MESSAGE = "Unknown order sent"
+{%- if cookiecutter.time_synchronizer %}
+# The exchange's answer when a signed request's timestamp is outside its receive window
+TIMESTAMP_RELATED_ERROR_CODE = "-1021"
+TIMESTAMP_RELATED_ERROR_MESSAGE = "Timestamp for this request is outside of the recvWindow"
+{%- endif %}
