@@ -10,7 +10,6 @@ DEMO_DIR := build/demo
 # The stamp makes the environment idempotent: it is rebuilt only when the pins change.
 $(VENV)/.installed: requirements.txt Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip==24.3.1"
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	# hummingbot's own dependency set does not resolve on any one Python (see docs/troubleshooting.md):
 	# install it without dependencies; requirements.txt carries the ones a connector needs.

@@ -1,0 +1,79 @@
+import asyncio
+import json
+import re
+{%- if not cookiecutter.time_synchronizer %}
+import time
+{%- endif %}
+import unittest
+
+from aioresponses import aioresponses
+
+import hummingbot.connector.exchange.{{ cookiecutter.connector_name }}.{{ cookiecutter.connector_name }}_constants as CONSTANTS
+from hummingbot.connector.exchange.{{ cookiecutter.connector_name }} import {{ cookiecutter.connector_name }}_web_utils as web_utils
+from hummingbot.core.api_throttler.async_throttler import AsyncThrottler
+from hummingbot.core.web_assistant.web_assistants_factory import WebAssistantsFactory
+
+
+class {{ cookiecutter.__class_prefix }}WebUtilsTestCases(unittest.TestCase):
+
+    def async_run_with_timeout(self, coroutine, timeout: float = 1):
+        return asyncio.get_event_loop().run_until_complete(asyncio.wait_for(coroutine, timeout))
+
+    def test_public_rest_url(self):
+        path_url = "/TEST_PATH"
+        domain = CONSTANTS.DEFAULT_DOMAIN
+        expected_url = "{{ cookiecutter.rest_url }}" + CONSTANTS.PUBLIC_API_VERSION + path_url
+        self.assertEqual(expected_url, web_utils.public_rest_url(path_url, domain))
+
+    def test_private_rest_url(self):
+        path_url = "/TEST_PATH"
+        domain = CONSTANTS.DEFAULT_DOMAIN
+        expected_url = "{{ cookiecutter.rest_url }}" + CONSTANTS.PRIVATE_API_VERSION + path_url
+        self.assertEqual(expected_url, web_utils.private_rest_url(path_url, domain))
+
+    def test_urls_follow_the_domain(self):
+        CONSTANTS.REST_URLS["testnet"] = "https://testnet.example/api/"
+        CONSTANTS.WSS_URLS["testnet"] = "wss://testnet.example/ws"
+        self.addCleanup(CONSTANTS.REST_URLS.pop, "testnet")
+        self.addCleanup(CONSTANTS.WSS_URLS.pop, "testnet")
+
+        self.assertEqual("https://testnet.example/api/" + CONSTANTS.PUBLIC_API_VERSION + "/ping",
+                         web_utils.public_rest_url("/ping", domain="testnet"))
+        self.assertEqual("wss://testnet.example/ws", web_utils.wss_url("testnet"))
+        self.assertEqual("{{ cookiecutter.wss_url }}", web_utils.wss_url())
+
+    def test_create_throttler_knows_every_rate_limit(self):
+        throttler = web_utils.create_throttler()
+        self.assertIsInstance(throttler, AsyncThrottler)
+        self.assertEqual({limit.limit_id for limit in CONSTANTS.RATE_LIMITS},
+                         {limit.limit_id for limit in throttler._rate_limits})
+
+    def test_build_api_factory(self):
+        factory = web_utils.build_api_factory()
+        self.assertIsInstance(factory, WebAssistantsFactory)
+{%- if cookiecutter.time_synchronizer %}
+        self.assertEqual(1, len(factory._rest_pre_processors))
+{%- else %}
+        self.assertEqual(0, len(factory._rest_pre_processors))
+{%- endif %}
+
+    @aioresponses()
+    def test_get_current_server_time(self, mock_api):
+{%- if cookiecutter.time_synchronizer %}
+        url = web_utils.public_rest_url(path_url=CONSTANTS.SERVER_TIME_PATH_URL)
+        regex_url = re.compile(f"^{url}".replace(".", r"\.").replace("?", r"\?"))
+        mock_api.get(regex_url, body=json.dumps({"serverTime": 1640000003000}))
+
+        server_time = self.async_run_with_timeout(web_utils.get_current_server_time())
+
+        self.assertEqual(1640000003000, server_time)
+{%- else %}
+        # No server time endpoint: the local clock (in milliseconds) is used and nothing is requested.
+        regex_url = re.compile(".*")
+        mock_api.get(regex_url, body=json.dumps({}))
+
+        server_time = self.async_run_with_timeout(web_utils.get_current_server_time())
+
+        self.assertAlmostEqual(time.time() * 1e3, server_time, delta=5000)
+        self.assertEqual(0, len(mock_api.requests))
+{%- endif %}
