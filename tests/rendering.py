@@ -2,8 +2,10 @@
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -41,11 +43,27 @@ TEST_FILES = [
 ]
 
 
-def render(output_dir: Path, template: Path = TEMPLATE_ROOT, **answers) -> Path:
+# What a user's clone of the template does not hold: cookiecutter's pre_prompt hook copies the whole template
+# folder before every render, so a local virtualenv or build output would be copied each time.
+NOT_IN_A_CLONE = shutil.ignore_patterns(".git", ".venv", "build", "site", "__pycache__", ".pytest_cache")
+_clean_template: Path = None
+
+
+def clean_template() -> Path:
+    """A copy of the template as a fresh clone has it (made once per test session)."""
+    global _clean_template
+    if _clean_template is None:
+        copy = Path(tempfile.mkdtemp(prefix="spot-connector-template-")) / "spot-connector"
+        shutil.copytree(TEMPLATE_ROOT, copy, ignore=NOT_IN_A_CLONE)
+        _clean_template = copy
+    return _clean_template
+
+
+def render(output_dir: Path, template: Path = None, **answers) -> Path:
     """Renders the template without prompts and returns the workspace folder."""
     config_file = _isolated_cookiecutter_config(output_dir.parent)
     project = cookiecutter(
-        str(template),
+        str(template or clean_template()),
         no_input=True,
         extra_context={key: value for key, value in answers.items()},
         output_dir=str(output_dir),

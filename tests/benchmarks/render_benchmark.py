@@ -1,0 +1,297 @@
+"""
+Benchmarks of the template, measured in one run (`make benchmark`; not a test):
+
+(a) render time of the full default template next to cookiecutter's floor: a template generated on the fly with the
+    same cookiecutter.json and the same file paths, tiny contents and no hooks. Median of N renders each; the ratio.
+(b) the rendered suite's time per test: the default render's own pytest run once, wall time / number of tests.
+(c) order book diff messages per second through the rendered connector's parse-and-apply path
+    (<Prefix>APIOrderBookDataSource._parse_order_book_diff_message -> OrderBook.apply_diffs, the path the order book
+    tracker runs) next to hummingbot's own Binance connector on the same messages; the ratio (target >= 0.95).
+
+Usage: python tests/benchmarks/render_benchmark.py [--runs N] [--messages M] [--rounds R] [--write-docs]
+"""
+import argparse
+import asyncio
+import copy
+import gc
+import importlib
+import importlib.util
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Tuple
+
+TESTS_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(TESTS_DIR))
+
+from cookiecutter.main import cookiecutter  # noqa: E402
+
+from rendering import (  # noqa: E402
+    DEFAULT_CONNECTOR_NAME,
+    TEMPLATE_ROOT,
+    _isolated_cookiecutter_config,
+    clean_template,
+    run_rendered_suite,
+)
+
+DOCS_PAGE = TEMPLATE_ROOT / "docs" / "benchmarks.md"
+SYMBOL = "COINALPHAHBOT"
+PAIR = "COINALPHA-HBOT"
+TARGET_RATIO = 0.95
+
+
+# ---------------------------------------------------------------------------------------------------- (a) render
+def floor_template(template: Path, folder: Path) -> Tuple[Path, int]:
+    """Plain cookiecutter's floor: the template's cookiecutter.json and file paths, tiny contents, no hooks."""
+    floor = folder / "floor-template"
+    floor.mkdir(parents=True)
+    shutil.copyfile(template / "cookiecutter.json", floor / "cookiecutter.json")
+    files = 0
+    for source in sorted(template.glob("{{cookiecutter.connector_name}}/**/*")):
+        if source.is_file():
+            target = floor / source.relative_to(template)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("x\n")
+            files += 1
+    return floor, files
+
+
+def template_file_count(template: Path) -> int:
+    return sum(1 for path in template.glob("{{cookiecutter.connector_name}}/**/*") if path.is_file())
+
+
+def time_renders(template: Path, work: Path, runs: int) -> List[float]:
+    config_file = _isolated_cookiecutter_config(work)
+    timings = []
+    for run in range(runs):
+        output = work / f"render-{run}"
+        started = time.perf_counter()
+        cookiecutter(str(template), no_input=True, output_dir=str(output), config_file=str(config_file))
+        timings.append(time.perf_counter() - started)
+        shutil.rmtree(output)
+    return timings
+
+
+def benchmark_render(runs: int) -> Dict[str, Any]:
+    template = clean_template()
+    with tempfile.TemporaryDirectory(prefix="render-benchmark-") as folder:
+        work = Path(folder)
+        floor, floor_files = floor_template(template, work)
+        # Interleaved so both see the same machine state; the first render of each warms caches and is discarded.
+        time_renders(template, work / "warm-template", 1)
+        time_renders(floor, work / "warm-floor", 1)
+        template_times, floor_times = [], []
+        for run in range(runs):
+            template_times += time_renders(template, work / f"template-{run}", 1)
+            floor_times += time_renders(floor, work / f"floor-{run}", 1)
+    template_median, floor_median = statistics.median(template_times), statistics.median(floor_times)
+    return {"files": template_file_count(template), "floor_files": floor_files, "runs": runs,
+            "template_s": template_median, "floor_s": floor_median, "ratio": template_median / floor_median}
+
+
+# ---------------------------------------------------------------------------------------------------- (b) suite
+def benchmark_suite(workspace: Path) -> Dict[str, Any]:
+    started = time.perf_counter()
+    counts = run_rendered_suite(workspace)
+    wall = time.perf_counter() - started
+    tests = counts["passed"] + counts["failed"] + counts["errors"] + counts["skipped"]
+    return {"wall_s": wall, "tests": tests, "passed": counts["passed"], "failed": counts["failed"] + counts["errors"],
+            "per_test_ms": wall / tests * 1e3 if tests else float("nan"), "output": counts["output"]}
+
+
+# ---------------------------------------------------------------------------------------------------- (c) diffs
+def diff_messages(count: int, seed: int = 11) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
+    """A snapshot and `count` depthUpdate events as the exchange streams them (absolute amounts, 0 removes)."""
+    rng = random.Random(seed)
+    snapshot = {"lastUpdateId": 1000,
+                "bids": [[f"{100 - level * 0.01:.8f}", f"{rng.randint(1, 900) / 10:.8f}"] for level in range(1, 200)],
+                "asks": [[f"{100 + level * 0.01:.8f}", f"{rng.randint(1, 900) / 10:.8f}"] for level in range(1, 200)]}
+    messages, update_id = [], 1000
+    for _ in range(count):
+        def levels(sign: int) -> List[List[str]]:
+            return [[f"{100 + sign * rng.randint(1, 250) * 0.01:.8f}",
+                     "0.00000000" if rng.random() < 0.3 else f"{rng.randint(1, 900) / 10:.8f}"]
+                    for _ in range(rng.randint(1, 6))]
+        messages.append({"e": "depthUpdate", "E": 1700000000000 + update_id, "s": SYMBOL, "U": update_id + 1,
+                         "u": update_id + 2, "b": levels(-1), "a": levels(1)})
+        update_id += 2
+    return snapshot, messages
+
+
+def load_workspace_connector(workspace: Path, name: str):
+    """Makes the rendered connector importable (the workspace's conftest does it, as for its tests)."""
+    spec = importlib.util.spec_from_file_location("workspace_conftest", workspace / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    prefix = "".join(part.capitalize() for part in name.split("_"))
+    exchange_module = importlib.import_module(f"hummingbot.connector.exchange.{name}.{name}_exchange")
+    order_book_module = importlib.import_module(f"hummingbot.connector.exchange.{name}.{name}_order_book")
+    return getattr(exchange_module, f"{prefix}Exchange"), getattr(order_book_module, f"{prefix}OrderBook")
+
+
+def make_exchange(exchange_class, name: str):
+    from bidict import bidict
+    exchange = exchange_class(**{f"{name}_api_key": "key", f"{name}_api_secret": "secret"},
+                              trading_pairs=[PAIR], trading_required=False)
+    exchange._set_trading_pair_symbol_map(bidict({SYMBOL: PAIR}))
+    return exchange
+
+
+async def diffs_per_second(exchange, order_book_class, snapshot: Dict[str, Any],
+                           messages: List[Dict[str, Any]]) -> float:
+    """The tracker's path for one diff: the data source parses the raw event, the order book applies it."""
+    data_source = exchange._orderbook_ds
+    order_book = order_book_class()
+    snapshot_message = order_book_class.snapshot_message_from_exchange(
+        copy.deepcopy(snapshot), time.time(), metadata={"trading_pair": PAIR})
+    order_book.apply_snapshot(snapshot_message.bids, snapshot_message.asks, snapshot_message.update_id)
+    batch = copy.deepcopy(messages)  # parsing adds the trading pair to each event: every run gets fresh ones
+    queue: asyncio.Queue = asyncio.Queue()
+    parse = data_source._parse_order_book_diff_message
+    # The garbage collector is kept out of the timed loop: the deep copy above would otherwise make the first
+    # contender of a round pay for collections the second does not.
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.perf_counter()
+        for raw_message in batch:
+            await parse(raw_message=raw_message, message_queue=queue)
+            diff = queue.get_nowait()
+            order_book.apply_diffs(diff.bids, diff.asks, diff.update_id)
+        elapsed = time.perf_counter() - started
+    finally:
+        gc.enable()
+    assert order_book.last_diff_uid == messages[-1]["u"]
+    return len(batch) / elapsed
+
+
+def book_levels(order_book) -> Tuple[list, list]:
+    return ([(row.price, row.amount) for row in order_book.bid_entries()],
+            [(row.price, row.amount) for row in order_book.ask_entries()])
+
+
+async def benchmark_diffs_async(workspace: Path, name: str, message_count: int, rounds: int) -> Dict[str, Any]:
+    template_exchange_class, template_book_class = load_workspace_connector(workspace, name)
+    from hummingbot.connector.exchange.binance.binance_exchange import BinanceExchange
+    from hummingbot.connector.exchange.binance.binance_order_book import BinanceOrderBook
+
+    snapshot, messages = diff_messages(message_count)
+    contenders: Dict[str, Tuple[Any, Callable]] = {
+        "template": (make_exchange(template_exchange_class, name), template_book_class),
+        "binance": (make_exchange(BinanceExchange, "binance"), BinanceOrderBook),
+    }
+    rates: Dict[str, List[float]] = {key: [] for key in contenders}
+    for key, (exchange, book_class) in contenders.items():  # warm-up
+        await diffs_per_second(exchange, book_class, snapshot, messages[:2000])
+    for round_number in range(rounds):
+        # Interleaved rounds, the order swapped every round: both contenders see the same machine state.
+        order = list(contenders.items())
+        for key, (exchange, book_class) in (order if round_number % 2 == 0 else reversed(order)):
+            rates[key].append(await diffs_per_second(exchange, book_class, snapshot, messages))
+    template_rate, binance_rate = statistics.median(rates["template"]), statistics.median(rates["binance"])
+    return {"messages": message_count, "rounds": rounds, "template_per_s": template_rate,
+            "binance_per_s": binance_rate, "ratio": template_rate / binance_rate}
+
+
+def benchmark_diffs(workspace: Path, name: str, message_count: int, rounds: int) -> Dict[str, Any]:
+    return asyncio.run(benchmark_diffs_async(workspace, name, message_count, rounds))
+
+
+# ---------------------------------------------------------------------------------------------------- report
+def table(render: Dict[str, Any], suite: Dict[str, Any], diffs: Dict[str, Any]) -> str:
+    rows = [
+        ("Render, full default template", f"{render['template_s'] * 1e3:.0f} ms",
+         f"median of {render['runs']}, {render['files']} files, hooks included"),
+        ("Render, cookiecutter floor", f"{render['floor_s'] * 1e3:.0f} ms",
+         f"median of {render['runs']}, same {render['floor_files']} paths, tiny contents, no hooks"),
+        ("Render ratio (template / floor)", f"{render['ratio']:.2f}x", ""),
+        ("Rendered suite, wall time", f"{suite['wall_s']:.1f} s",
+         f"{suite['tests']} tests ({suite['passed']} passed, {suite['failed']} failed)"),
+        ("Rendered suite, time per test", f"{suite['per_test_ms']:.0f} ms", "wall time / tests, one run"),
+        ("Diff messages/s, rendered connector", f"{diffs['template_per_s']:,.0f}",
+         f"median of {diffs['rounds']} rounds of {diffs['messages']:,} messages"),
+        ("Diff messages/s, hummingbot Binance", f"{diffs['binance_per_s']:,.0f}", "same messages, same rounds"),
+        ("Diff throughput ratio (rendered / Binance)", f"{diffs['ratio']:.3f}",
+         f"target >= {TARGET_RATIO}: {'met' if diffs['ratio'] >= TARGET_RATIO else 'NOT met'}"),
+    ]
+    widths = [max(len(row[column]) for row in rows + [("Measure", "Value", "Notes")]) for column in range(3)]
+    lines = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(("Measure", "Value", "Notes"), widths)) + " |",
+             "|" + "|".join("-" * (width + 2) for width in widths) + "|"]
+    lines += ["| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths)) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def docs_page(figures: str, environment: str) -> str:
+    return f"""# Benchmarks
+
+Figures from one run of `make benchmark` (`python tests/benchmarks/render_benchmark.py --write-docs`), {environment}.
+
+{figures}
+
+## Method
+
+- **Render time.** The full default template (a clean copy, as a fresh clone has it) is rendered with
+  `cookiecutter --no-input` through cookiecutter's Python API, hooks included. The floor is plain cookiecutter on a
+  template generated on the fly: the same `cookiecutter.json`, the same file paths, a two-byte body per file and no
+  hooks. The two are rendered alternately after one discarded warm-up render each; the figure is the median.
+  The ratio is the price of the template's real contents and hooks over cookiecutter's own cost.
+- **Rendered suite.** The default render's own `python -m pytest` (as `make demo` runs it) is run once; the
+  wall time, interpreter start-up and collection included, is divided by the number of tests.
+- **Order book diffs.** The same synthetic stream of `depthUpdate` events (1 to 6 price levels per side,
+  30% removals, consecutive update ids) goes through the path the order book tracker runs for each diff:
+  the data source's `_parse_order_book_diff_message` (symbol to trading pair through the exchange's symbol map,
+  then `<Prefix>OrderBook.diff_message_from_exchange`) and `OrderBook.apply_diffs` on a book built from a
+  snapshot. The rendered connector and hummingbot's Binance connector (installed package) run in the same
+  process, after a warm-up, in rounds whose order alternates, with the garbage collector held off during the timed
+  loop (the fresh copies of the events each round needs would otherwise bill one contender for the other's
+  garbage); the figure is the median messages per second. A ratio near 1.0 is expected: the
+  rendered path has Binance's shape, so the figure guards against the template adding work per message.
+
+Figures vary with the machine; the ratios are what to compare between runs.
+"""
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--runs", type=int, default=7, help="renders of each template (median)")
+    parser.add_argument("--messages", type=int, default=20000, help="diff messages per round")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of the diff benchmark (median)")
+    parser.add_argument("--workspace", type=Path, help="measure (b) and (c) on this existing default render")
+    parser.add_argument("--write-docs", action="store_true", help=f"write the figures to {DOCS_PAGE}")
+    args = parser.parse_args(argv)
+
+    print(f"(a) rendering the template and its floor, {args.runs} times each ...", flush=True)
+    render = benchmark_render(args.runs)
+    with tempfile.TemporaryDirectory(prefix="render-benchmark-suite-") as folder:
+        config_folder = Path(folder)
+        workspace = args.workspace or Path(cookiecutter(
+            str(clean_template()), no_input=True, output_dir=str(config_folder / "out"),
+            config_file=str(_isolated_cookiecutter_config(config_folder))))
+        print("(b) running the default render's own test suite ...", flush=True)
+        suite = benchmark_suite(workspace)
+        if suite["tests"] == 0:
+            print(suite["output"], file=sys.stderr)
+        print(f"(c) {args.rounds} rounds of {args.messages:,} order book diffs, rendered connector and Binance ...",
+              flush=True)
+        diffs = benchmark_diffs(workspace, DEFAULT_CONNECTOR_NAME, args.messages, args.rounds)
+
+    figures = table(render, suite, diffs)
+    print()
+    print(figures)
+    if diffs["ratio"] < TARGET_RATIO:
+        print(f"\nWARNING: the rendered connector handles diffs at {diffs['ratio']:.3f} of Binance's rate "
+              f"(target {TARGET_RATIO}).", file=sys.stderr)
+    if args.write_docs:
+        environment = f"Python {sys.version.split()[0]} on {sys.platform}"
+        DOCS_PAGE.parent.mkdir(parents=True, exist_ok=True)
+        DOCS_PAGE.write_text(docs_page(figures, environment))
+        print(f"\nWrote {DOCS_PAGE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

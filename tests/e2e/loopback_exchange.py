@@ -1,0 +1,760 @@
+"""
+A small exchange on 127.0.0.1 that speaks the Binance-shaped API the template renders by default.
+
+It is a real aiohttp server (REST + websockets on a random free port), so a rendered connector talks to it over real
+sockets exactly as it would talk to the exchange. It keeps real state: an order book per symbol, balances, orders and
+trades. The test drives it through plain methods (`push_diffs`, `fill_order`, ...) and through failure hooks
+(`drop_websockets`, `answer_next_request_with_429`, `answer_next_signed_request_with_timestamp_error`).
+
+What it checks, like the exchange does:
+- every signed REST request (HMAC-SHA256 over the url-encoded parameters without the signature, query string first,
+  then body) with the configured secret: a bad signature is answered 401 with a Binance-shaped error body;
+- the API key header of signed requests and of the listen key endpoint;
+- the request timestamp against the server clock and `recvWindow` (-1021 when outside);
+- the websocket API's `userDataStream.subscribe.signature` (parameters sorted by name, joined as key=value with "&",
+  signature excluded).
+
+It only ever binds 127.0.0.1. Standard library + aiohttp only, so it can be copied next to a rendered workspace.
+"""
+import asyncio
+import hashlib
+import hmac
+import itertools
+import json
+import random
+import secrets
+import socket
+import time
+from decimal import Decimal
+from typing import Any, Dict, List, Optional, Set, Tuple
+from urllib.parse import parse_qsl, unquote_plus, urlencode
+
+from aiohttp import WSMsgType, web
+
+API_PREFIX = "/api/v3"
+SIGNED_PATHS = {"/order", "/account", "/myTrades", "/openOrders"}
+API_KEY_HEADER = "X-MBX-APIKEY"
+EIGHT_PLACES = Decimal("0.00000001")
+
+ERROR_TIMESTAMP = (-1021, "Timestamp for this request is outside of the recvWindow.")
+ERROR_SIGNATURE = (-1022, "Signature for this request is not valid.")
+ERROR_MANDATORY = (-1102, "Mandatory parameter '{}' was not sent, was empty/null, or malformed.")
+ERROR_TOO_MANY_REQUESTS = (-1003, "Too much request weight used; current limit is 6000 request weight per 1 MINUTE. "
+                                  "Please use WebSocket Streams for live updates to avoid polling the API.")
+ERROR_API_KEY = (-2015, "Invalid API-key, IP, or permissions for action.")
+ERROR_UNKNOWN_ORDER = (-2011, "Unknown order sent.")
+ERROR_ORDER_NOT_EXIST = (-2013, "Order does not exist.")
+ERROR_INSUFFICIENT_BALANCE = (-2010, "Account has insufficient balance for requested action.")
+ERROR_INVALID_SYMBOL = (-1121, "Invalid symbol.")
+ERROR_LISTEN_KEY = (-1125, "This listenKey does not exist.")
+
+
+def fmt(value: Decimal) -> str:
+    """Binance prints amounts with eight decimals."""
+    return format(Decimal(value).quantize(EIGHT_PLACES), "f")
+
+
+def now_ms(offset_ms: int = 0) -> int:
+    return int(time.time() * 1e3) + offset_ms
+
+
+class Market:
+    def __init__(self, symbol: str, base: str, quote: str, mid_price: Decimal, tick_size: Decimal,
+                 step_size: Decimal, min_qty: Decimal, min_notional: Decimal, status: str = "TRADING"):
+        self.symbol = symbol
+        self.base = base
+        self.quote = quote
+        self.mid_price = mid_price
+        self.tick_size = tick_size
+        self.step_size = step_size
+        self.min_qty = min_qty
+        self.min_notional = min_notional
+        self.status = status
+        self.bids: Dict[Decimal, Decimal] = {}
+        self.asks: Dict[Decimal, Decimal] = {}
+        self.last_update_id = 1000
+        self.last_price = mid_price
+
+    def info(self) -> Dict[str, Any]:
+        return {
+            "symbol": self.symbol,
+            "status": self.status,
+            "baseAsset": self.base,
+            "baseAssetPrecision": 8,
+            "quoteAsset": self.quote,
+            "quotePrecision": 8,
+            "quoteAssetPrecision": 8,
+            "orderTypes": ["LIMIT", "LIMIT_MAKER", "MARKET"],
+            "icebergAllowed": True,
+            "ocoAllowed": True,
+            "isSpotTradingAllowed": True,
+            "isMarginTradingAllowed": False,
+            "filters": [
+                {"filterType": "PRICE_FILTER", "minPrice": fmt(self.tick_size), "maxPrice": "1000000.00000000",
+                 "tickSize": fmt(self.tick_size)},
+                {"filterType": "LOT_SIZE", "minQty": fmt(self.min_qty), "maxQty": "9000000.00000000",
+                 "stepSize": fmt(self.step_size)},
+                {"filterType": "NOTIONAL", "minNotional": fmt(self.min_notional), "applyMinToMarket": True,
+                 "maxNotional": "9000000.00000000", "applyMaxToMarket": False, "avgPriceMins": 5},
+            ],
+            "permissions": [],
+            "permissionSets": [["SPOT"]],
+        }
+
+    def levels(self, side: str) -> List[Tuple[Decimal, Decimal]]:
+        book = self.bids if side == "bids" else self.asks
+        return sorted(book.items(), reverse=(side == "bids"))
+
+
+class Order:
+    def __init__(self, order_id: int, market: Market, client_order_id: str, side: str, order_type: str,
+                 quantity: Decimal, price: Decimal, time_in_force: str, created_ms: int):
+        self.order_id = order_id
+        self.market = market
+        self.client_order_id = client_order_id
+        self.side = side
+        self.order_type = order_type
+        self.quantity = quantity
+        self.price = price
+        self.time_in_force = time_in_force
+        self.created_ms = created_ms
+        self.updated_ms = created_ms
+        self.executed = Decimal("0")
+        self.cumulative_quote = Decimal("0")
+        self.status = "NEW"
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.quantity - self.executed
+
+    def as_rest(self) -> Dict[str, Any]:
+        return {
+            "symbol": self.market.symbol,
+            "orderId": self.order_id,
+            "orderListId": -1,
+            "clientOrderId": self.client_order_id,
+            "price": fmt(self.price),
+            "origQty": fmt(self.quantity),
+            "executedQty": fmt(self.executed),
+            "cummulativeQuoteQty": fmt(self.cumulative_quote),
+            "status": self.status,
+            "timeInForce": self.time_in_force,
+            "type": self.order_type,
+            "side": self.side,
+            "stopPrice": "0.00000000",
+            "icebergQty": "0.00000000",
+            "time": self.created_ms,
+            "updateTime": self.updated_ms,
+            "isWorking": True,
+            "workingTime": self.created_ms,
+            "origQuoteOrderQty": "0.00000000",
+            "selfTradePreventionMode": "NONE",
+        }
+
+
+class LoopbackExchange:
+    """The exchange. `await start()` binds a free port on 127.0.0.1; `await stop()` closes everything."""
+
+    RECV_WINDOW_MS = 5000
+    COMMISSION_RATE = Decimal("0.001")
+
+    def __init__(self, api_key: str = "e2e-api-key", api_secret: str = "e2e-api-secret",
+                 balances: Optional[Dict[str, Tuple[str, str]]] = None, seed: int = 7):
+        self.api_key = api_key
+        self.api_secret = api_secret
+        self.clock_offset_ms = 0  # the server clock runs this many milliseconds ahead of the local clock
+        self.markets: Dict[str, Market] = {}
+        self.balances: Dict[str, List[Decimal]] = {}
+        for asset, (free, locked) in (balances or {"COINALPHA": ("100", "0"), "HBOT": ("10000", "0")}).items():
+            self.balances[asset] = [Decimal(free), Decimal(locked)]
+        self.orders: Dict[int, Order] = {}
+        self.trades: List[Dict[str, Any]] = []
+        self.listen_keys: Set[str] = set()
+        self.request_log: List[Dict[str, Any]] = []
+        self.subscriptions: List[Dict[str, Any]] = []  # every SUBSCRIBE / user stream subscription received
+        self.connections_opened = {"public": 0, "user": 0, "ws_api": 0}
+        self._public_ws: Dict[web.WebSocketResponse, Set[str]] = {}
+        self._user_ws: Set[web.WebSocketResponse] = set()
+        self._ws_api_subscribed: Dict[web.WebSocketResponse, int] = {}
+        self._all_ws: Set[web.WebSocketResponse] = set()
+        self._ids = itertools.count(1)
+        self._trade_ids = itertools.count(5000)
+        self._subscription_ids = itertools.count(0)
+        self._random = random.Random(seed)
+        self._answer_429: List[Optional[str]] = []
+        self._answer_timestamp_error: int = 0
+        self._runner: Optional[web.AppRunner] = None
+        self.port: Optional[int] = None
+        self.add_market("COINALPHAHBOT", "COINALPHA", "HBOT", mid_price=Decimal("100"))
+        # A market that is not trading: the connector must leave it out of its trading pairs and rules.
+        self.add_market("COINBETAHBOT", "COINBETA", "HBOT", mid_price=Decimal("10"), status="BREAK")
+
+    # ------------------------------------------------------------------ lifecycle
+    @property
+    def rest_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    @property
+    def wss_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+    @property
+    def wss_api_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws-api/v3"
+
+    async def start(self) -> int:
+        app = web.Application()
+        app.router.add_route("*", API_PREFIX + "/{endpoint:.*}", self._rest)
+        app.router.add_get("/ws", self._public_stream)
+        app.router.add_get("/ws/{listen_key}", self._user_stream)
+        app.router.add_get("/ws-api/v3", self._ws_api)
+        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        await web.SockSite(self._runner, sock).start()
+        return self.port
+
+    async def stop(self):
+        await self.drop_websockets()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # ------------------------------------------------------------------ test hooks
+    def add_market(self, symbol: str, base: str, quote: str, mid_price: Decimal, status: str = "TRADING"):
+        market = Market(symbol, base, quote, mid_price, tick_size=Decimal("0.01"), step_size=Decimal("0.001"),
+                        min_qty=Decimal("0.001"), min_notional=Decimal("1"), status=status)
+        for level in range(1, 21):
+            market.bids[mid_price - level * market.tick_size * 5] = Decimal(level)
+            market.asks[mid_price + level * market.tick_size * 5] = Decimal(level)
+        self.markets[symbol] = market
+        for asset in (base, quote):
+            self.balances.setdefault(asset, [Decimal("0"), Decimal("0")])
+
+    def answer_next_request_with_429(self, path: Optional[str] = None, count: int = 1):
+        """The next `count` requests (to `path`, e.g. "/order", when given) are answered 429 Too Many Requests."""
+        self._answer_429.extend([path] * count)
+
+    def answer_next_signed_request_with_timestamp_error(self, count: int = 1):
+        self._answer_timestamp_error += count
+
+    async def drop_websockets(self) -> int:
+        """Closes every open websocket (public, user stream, websocket API), as an exchange restart would."""
+        sockets = [ws for ws in self._all_ws if not ws.closed]
+        await asyncio.gather(*(ws.close(code=1001, message=b"going away") for ws in sockets),
+                             return_exceptions=True)
+        return len(sockets)
+
+    def open_connections(self, kind: str) -> int:
+        if kind == "public":
+            return sum(1 for ws in self._public_ws if not ws.closed)
+        if kind == "user":
+            return sum(1 for ws in self._user_ws if not ws.closed)
+        return sum(1 for ws in self._ws_api_subscribed if not ws.closed)
+
+    def subscribed_streams(self) -> Set[str]:
+        return set().union(*(streams for ws, streams in self._public_ws.items() if not ws.closed)) \
+            if self._public_ws else set()
+
+    def book(self, symbol: str) -> Dict[str, List[Tuple[float, float]]]:
+        """The order book as (price, amount) floats, best first: what the connector's OrderBook must hold."""
+        market = self.markets[symbol]
+        return {side: [(float(price), float(amount)) for price, amount in market.levels(side)]
+                for side in ("bids", "asks")}
+
+    async def push_diffs(self, symbol: str, count: int) -> int:
+        """Changes the book `count` times at random and streams each change as a depthUpdate; returns the last id."""
+        market = self.markets[symbol]
+        for _ in range(count):
+            changes = {"bids": {}, "asks": {}}
+            for side in ("bids", "asks"):
+                for _ in range(self._random.randint(1, 3)):
+                    ticks = self._random.randint(1, 120)
+                    price = (market.mid_price - ticks * market.tick_size if side == "bids"
+                             else market.mid_price + ticks * market.tick_size)
+                    amount = (Decimal("0") if self._random.random() < 0.3
+                              else Decimal(self._random.randint(1, 50000)) * market.step_size)
+                    changes[side][price] = amount
+            await self._apply_and_stream_diff(market, changes)
+        return market.last_update_id
+
+    async def set_level(self, symbol: str, side: str, price: str, amount: str) -> int:
+        market = self.markets[symbol]
+        await self._apply_and_stream_diff(market, {side: {Decimal(price): Decimal(amount)},
+                                                   "asks" if side == "bids" else "bids": {}})
+        return market.last_update_id
+
+    async def push_trade(self, symbol: str, price: str, amount: str, buyer_is_maker: bool = False):
+        market = self.markets[symbol]
+        market.last_price = Decimal(price)
+        event_time = now_ms(self.clock_offset_ms)
+        await self._send_public(market, "trade", {
+            "e": "trade", "E": event_time, "s": symbol, "t": next(self._trade_ids), "p": fmt(Decimal(price)),
+            "q": fmt(Decimal(amount)), "T": event_time, "m": buyer_is_maker, "M": True,
+        })
+
+    async def fill_order(self, client_order_id: str, amount: Optional[str] = None) -> Dict[str, Any]:
+        """Matches (part of) a resting limit order at its price and pushes executionReport + outboundAccountPosition."""
+        order = self._find_order(client_order_id=client_order_id)
+        if order is None or order.status not in ("NEW", "PARTIALLY_FILLED"):
+            raise ValueError(f"No open order {client_order_id}")
+        fill_amount = order.remaining if amount is None else min(Decimal(amount), order.remaining)
+        return await self._execute(order, fill_amount, order.price, is_maker=True)
+
+    def order_by_client_id(self, client_order_id: str) -> Optional[Order]:
+        return self._find_order(client_order_id=client_order_id)
+
+    def requests_to(self, path: str, method: Optional[str] = None) -> List[Dict[str, Any]]:
+        return [entry for entry in self.request_log
+                if entry["path"] == path and (method is None or entry["method"] == method)]
+
+    def balance(self, asset: str) -> Tuple[Decimal, Decimal]:
+        free, locked = self.balances[asset]
+        return free, locked
+
+    # ------------------------------------------------------------------ matching and user stream
+    async def _execute(self, order: Order, fill_amount: Decimal, fill_price: Decimal, is_maker: bool):
+        market = order.market
+        quote_amount = fill_amount * fill_price
+        base_balance, quote_balance = self.balances[market.base], self.balances[market.quote]
+        if order.side == "BUY":
+            commission, commission_asset = fill_amount * self.COMMISSION_RATE, market.base
+            if order.order_type == "MARKET":
+                quote_balance[0] -= quote_amount
+            else:
+                quote_balance[1] -= quote_amount
+            base_balance[0] += fill_amount - commission
+        else:
+            commission, commission_asset = quote_amount * self.COMMISSION_RATE, market.quote
+            if order.order_type == "MARKET":
+                base_balance[0] -= fill_amount
+            else:
+                base_balance[1] -= fill_amount
+            quote_balance[0] += quote_amount - commission
+        event_time = now_ms(self.clock_offset_ms)
+        order.executed += fill_amount
+        order.cumulative_quote += quote_amount
+        order.updated_ms = event_time
+        order.status = "FILLED" if order.remaining <= 0 else "PARTIALLY_FILLED"
+        market.last_price = fill_price
+        trade = {
+            "symbol": market.symbol, "id": next(self._trade_ids), "orderId": order.order_id, "orderListId": -1,
+            "price": fmt(fill_price), "qty": fmt(fill_amount), "quoteQty": fmt(quote_amount),
+            "commission": fmt(commission), "commissionAsset": commission_asset, "time": event_time,
+            "isBuyer": order.side == "BUY", "isMaker": is_maker, "isBestMatch": True,
+        }
+        self.trades.append(trade)
+        await self._send_user(self._execution_report(order, "TRADE", event_time, last_qty=fill_amount,
+                                                     last_price=fill_price, commission=commission,
+                                                     commission_asset=commission_asset, trade_id=trade["id"],
+                                                     is_maker=is_maker))
+        await self._send_balances([market.base, market.quote], event_time)
+        return trade
+
+    def _execution_report(self, order: Order, execution_type: str, event_time: int, last_qty: Decimal = Decimal(0),
+                          last_price: Decimal = Decimal(0), commission: Decimal = Decimal(0),
+                          commission_asset: Optional[str] = None, trade_id: int = -1, is_maker: bool = False,
+                          cancel_client_order_id: str = "") -> Dict[str, Any]:
+        return {
+            "e": "executionReport", "E": event_time, "s": order.market.symbol,
+            # On a cancel "c" is the cancel request's id and "C" the cancelled order's client id.
+            "c": cancel_client_order_id or order.client_order_id,
+            "S": order.side, "o": order.order_type, "f": order.time_in_force, "q": fmt(order.quantity),
+            "p": fmt(order.price), "P": "0.00000000", "F": "0.00000000", "g": -1,
+            "C": order.client_order_id if cancel_client_order_id else "",
+            "x": execution_type, "X": order.status, "r": "NONE", "i": order.order_id, "l": fmt(last_qty),
+            "z": fmt(order.executed), "L": fmt(last_price), "n": fmt(commission), "N": commission_asset,
+            "T": event_time, "t": trade_id, "I": next(self._ids), "w": order.status == "NEW", "m": is_maker,
+            "M": False, "O": order.created_ms, "Z": fmt(order.cumulative_quote), "Y": fmt(last_qty * last_price),
+            "Q": "0.00000000", "W": order.created_ms, "V": "NONE",
+        }
+
+    async def _send_balances(self, assets: List[str], event_time: int):
+        await self._send_user({
+            "e": "outboundAccountPosition", "E": event_time, "u": event_time,
+            "B": [{"a": asset, "f": fmt(self.balances[asset][0]), "l": fmt(self.balances[asset][1])}
+                  for asset in assets],
+        })
+
+    async def _send_user(self, event: Dict[str, Any]):
+        for ws in list(self._user_ws):
+            if not ws.closed:
+                await ws.send_str(json.dumps(event))
+        for ws, subscription_id in list(self._ws_api_subscribed.items()):
+            if not ws.closed:
+                await ws.send_str(json.dumps({"subscriptionId": subscription_id, "event": event}))
+
+    async def _apply_and_stream_diff(self, market: Market, changes: Dict[str, Dict[Decimal, Decimal]]):
+        for side, side_changes in changes.items():
+            book = market.bids if side == "bids" else market.asks
+            for price, amount in side_changes.items():
+                if amount > 0:
+                    book[price] = amount
+                else:
+                    book.pop(price, None)
+        first_update_id = market.last_update_id + 1
+        market.last_update_id += self._random.randint(1, 3)
+        event_time = now_ms(self.clock_offset_ms)
+        await self._send_public(market, "depth", {
+            "e": "depthUpdate", "E": event_time, "s": market.symbol, "U": first_update_id,
+            "u": market.last_update_id,
+            "b": [[fmt(price), fmt(amount)] for price, amount in changes.get("bids", {}).items()],
+            "a": [[fmt(price), fmt(amount)] for price, amount in changes.get("asks", {}).items()],
+        })
+
+    async def _send_public(self, market: Market, channel: str, event: Dict[str, Any]):
+        prefix = f"{market.symbol.lower()}@{channel}"
+        for ws, streams in list(self._public_ws.items()):
+            if not ws.closed and any(stream.startswith(prefix) for stream in streams):
+                await ws.send_str(json.dumps(event))
+
+    def _find_order(self, client_order_id: Optional[str] = None, order_id: Optional[int] = None) -> Optional[Order]:
+        for order in self.orders.values():
+            if (client_order_id is not None and order.client_order_id == client_order_id) or \
+                    (order_id is not None and order.order_id == order_id):
+                return order
+        return None
+
+    # ------------------------------------------------------------------ REST
+    @staticmethod
+    def _error(status: int, error: Tuple[int, str], headers: Optional[Dict[str, str]] = None) -> web.Response:
+        code, message = error
+        return web.json_response({"code": code, "msg": message}, status=status, headers=headers)
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["endpoint"]
+        body = await request.text()
+        params = self._request_params(request, body)
+        entry = {"method": request.method, "path": path, "params": params, "time": time.time()}
+        self.request_log.append(entry)
+        response = await self._answer(request, path, params, body)
+        entry["status"] = response.status
+        entry["response"] = response.text
+        return response
+
+    @staticmethod
+    def _request_params(request: web.Request, body: str) -> Dict[str, str]:
+        params = dict(parse_qsl(request.query_string, keep_blank_values=True))
+        if body:
+            stripped = body.strip()
+            if stripped.startswith("{"):
+                params.update({key: str(value) for key, value in json.loads(stripped).items()})
+            else:
+                params.update(dict(parse_qsl(stripped, keep_blank_values=True)))
+        return params
+
+    async def _answer(self, request: web.Request, path: str, params: Dict[str, str], body: str) -> web.Response:
+        if path in self._answer_429 or None in self._answer_429:
+            self._answer_429.remove(path if path in self._answer_429 else None)
+            return self._error(429, ERROR_TOO_MANY_REQUESTS, headers={"Retry-After": "1"})
+        if path in SIGNED_PATHS:
+            rejection = self._check_signed(request, params, body)
+            if rejection is not None:
+                return rejection
+        handler = {
+            ("GET", "/ping"): self._ping,
+            ("GET", "/time"): self._time,
+            ("GET", "/exchangeInfo"): self._exchange_info,
+            ("GET", "/depth"): self._depth,
+            ("GET", "/ticker/price"): self._ticker_price,
+            ("GET", "/ticker/24hr"): self._ticker_24hr,
+            ("GET", "/ticker/bookTicker"): self._book_ticker,
+            ("GET", "/account"): self._account,
+            ("POST", "/order"): self._create_order,
+            ("DELETE", "/order"): self._cancel_order,
+            ("GET", "/order"): self._order_status,
+            ("GET", "/openOrders"): self._open_orders,
+            ("GET", "/myTrades"): self._my_trades,
+            ("POST", "/userDataStream"): self._create_listen_key,
+            ("PUT", "/userDataStream"): self._keep_alive_listen_key,
+            ("DELETE", "/userDataStream"): self._close_listen_key,
+        }.get((request.method, path))
+        if handler is None:
+            return web.json_response({"code": -1100, "msg": f"Unknown endpoint {request.method} {path}"}, status=404)
+        return await handler(request, params)
+
+    def _check_signed(self, request: web.Request, params: Dict[str, str], body: str) -> Optional[web.Response]:
+        if request.headers.get(API_KEY_HEADER) != self.api_key:
+            return self._error(401, ERROR_API_KEY)
+        for mandatory in ("timestamp", "signature"):
+            if not params.get(mandatory):
+                return self._error(400, (ERROR_MANDATORY[0], ERROR_MANDATORY[1].format(mandatory)))
+        # The signed payload is the parameters exactly as sent (query string, then body), signature left out.
+        parts = [part for part in request.query_string.split("&") if part]
+        stripped = body.strip()
+        if stripped.startswith("{"):
+            parts.append(urlencode({key: value for key, value in json.loads(stripped).items()}))
+        elif stripped:
+            parts.extend(part for part in stripped.split("&") if part)
+        signed = "&".join(part for part in parts if unquote_plus(part.split("=", 1)[0]) != "signature")
+        expected = hmac.new(self.api_secret.encode("utf8"), signed.encode("utf8"), hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected, params["signature"]):
+            return self._error(401, ERROR_SIGNATURE)
+        if self._answer_timestamp_error > 0:
+            self._answer_timestamp_error -= 1
+            return self._error(400, ERROR_TIMESTAMP)
+        if not self._timestamp_in_window(params["timestamp"], params.get("recvWindow")):
+            return self._error(400, ERROR_TIMESTAMP)
+        return None
+
+    def _timestamp_in_window(self, timestamp: str, recv_window: Optional[str]) -> bool:
+        # The exchange's rule: not more than 1 s ahead of its clock, not older than recvWindow.
+        server_time = now_ms(self.clock_offset_ms)
+        window = int(recv_window or self.RECV_WINDOW_MS)
+        try:
+            timestamp_ms = int(float(timestamp))
+        except ValueError:
+            return False
+        return timestamp_ms < server_time + 1000 and server_time - timestamp_ms <= window
+
+    def _market_or_error(self, params: Dict[str, str]) -> Tuple[Optional[Market], Optional[web.Response]]:
+        market = self.markets.get(params.get("symbol", ""))
+        if market is None:
+            return None, self._error(400, ERROR_INVALID_SYMBOL)
+        return market, None
+
+    async def _ping(self, request, params):
+        return web.json_response({})
+
+    async def _time(self, request, params):
+        return web.json_response({"serverTime": now_ms(self.clock_offset_ms)})
+
+    async def _exchange_info(self, request, params):
+        return web.json_response({
+            "timezone": "UTC", "serverTime": now_ms(self.clock_offset_ms), "rateLimits": [], "exchangeFilters": [],
+            "symbols": [market.info() for market in self.markets.values()],
+        })
+
+    async def _depth(self, request, params):
+        market, error = self._market_or_error(params)
+        if error:
+            return error
+        limit = int(params.get("limit", 100))
+        return web.json_response({
+            "lastUpdateId": market.last_update_id,
+            "bids": [[fmt(price), fmt(amount)] for price, amount in market.levels("bids")[:limit]],
+            "asks": [[fmt(price), fmt(amount)] for price, amount in market.levels("asks")[:limit]],
+        })
+
+    async def _ticker_price(self, request, params):
+        if "symbol" in params:
+            market, error = self._market_or_error(params)
+            return error or web.json_response({"symbol": market.symbol, "price": fmt(market.last_price)})
+        return web.json_response([{"symbol": market.symbol, "price": fmt(market.last_price)}
+                                  for market in self.markets.values()])
+
+    async def _ticker_24hr(self, request, params):
+        def ticker(market: Market) -> Dict[str, Any]:
+            return {"symbol": market.symbol, "lastPrice": fmt(market.last_price), "openPrice": fmt(market.mid_price),
+                    "highPrice": fmt(market.last_price), "lowPrice": fmt(market.last_price), "volume": "0",
+                    "quoteVolume": "0", "count": len(self.trades)}
+        if "symbol" in params:
+            market, error = self._market_or_error(params)
+            return error or web.json_response(ticker(market))
+        return web.json_response([ticker(market) for market in self.markets.values()])
+
+    async def _book_ticker(self, request, params):
+        tickers = []
+        for market in self.markets.values():
+            (bid, bid_qty), (ask, ask_qty) = market.levels("bids")[0], market.levels("asks")[0]
+            tickers.append({"symbol": market.symbol, "bidPrice": fmt(bid), "bidQty": fmt(bid_qty),
+                            "askPrice": fmt(ask), "askQty": fmt(ask_qty)})
+        return web.json_response(tickers)
+
+    async def _account(self, request, params):
+        return web.json_response({
+            "makerCommission": 10, "takerCommission": 10, "buyerCommission": 0, "sellerCommission": 0,
+            "canTrade": True, "canWithdraw": True, "canDeposit": True, "brokered": False,
+            "updateTime": now_ms(self.clock_offset_ms), "accountType": "SPOT", "permissions": ["SPOT"],
+            "balances": [{"asset": asset, "free": fmt(free), "locked": fmt(locked)}
+                         for asset, (free, locked) in self.balances.items()],
+        })
+
+    async def _create_order(self, request, params):
+        market, error = self._market_or_error(params)
+        if error:
+            return error
+        for mandatory in ("side", "type", "quantity"):
+            if not params.get(mandatory):
+                return self._error(400, (ERROR_MANDATORY[0], ERROR_MANDATORY[1].format(mandatory)))
+        side, order_type = params["side"], params["type"]
+        quantity = Decimal(params["quantity"])
+        if order_type == "MARKET":
+            book_side = market.levels("asks" if side == "BUY" else "bids")
+            price = book_side[0][0] if book_side else market.last_price
+        else:
+            if not params.get("price"):
+                return self._error(400, (ERROR_MANDATORY[0], ERROR_MANDATORY[1].format("price")))
+            price = Decimal(params["price"])
+        asset, needed = (market.quote, quantity * price) if side == "BUY" else (market.base, quantity)
+        if self.balances[asset][0] < needed:
+            return self._error(400, ERROR_INSUFFICIENT_BALANCE)
+        created = now_ms(self.clock_offset_ms)
+        order = Order(next(self._ids), market, params.get("newClientOrderId") or secrets.token_hex(8), side,
+                      order_type, quantity, price, params.get("timeInForce", "GTC"), created)
+        self.orders[order.order_id] = order
+        if order_type != "MARKET":
+            self.balances[asset][0] -= needed
+            self.balances[asset][1] += needed
+        await self._send_user(self._execution_report(order, "NEW", created))
+        if order_type == "MARKET":
+            await self._execute(order, quantity, price, is_maker=False)
+        else:
+            await self._send_balances([asset], created)
+        answer = order.as_rest()
+        answer["transactTime"] = created
+        answer["fills"] = []
+        return web.json_response(answer)
+
+    async def _cancel_order(self, request, params):
+        market, error = self._market_or_error(params)
+        if error:
+            return error
+        order = self._find_order(client_order_id=params.get("origClientOrderId"),
+                                 order_id=int(params["orderId"]) if params.get("orderId") else None)
+        if order is None or order.market is not market or order.status not in ("NEW", "PARTIALLY_FILLED"):
+            return self._error(400, ERROR_UNKNOWN_ORDER)
+        event_time = now_ms(self.clock_offset_ms)
+        order.status, order.updated_ms = "CANCELED", event_time
+        asset, released = ((market.quote, order.remaining * order.price) if order.side == "BUY"
+                           else (market.base, order.remaining))
+        self.balances[asset][0] += released
+        self.balances[asset][1] -= released
+        cancel_id = params.get("newClientOrderId") or f"cancel{secrets.token_hex(6)}"
+        await self._send_user(self._execution_report(order, "CANCELED", event_time,
+                                                     cancel_client_order_id=cancel_id))
+        await self._send_balances([asset], event_time)
+        answer = order.as_rest()
+        answer.update({"origClientOrderId": order.client_order_id, "clientOrderId": cancel_id,
+                       "transactTime": event_time})
+        return web.json_response(answer)
+
+    async def _order_status(self, request, params):
+        market, error = self._market_or_error(params)
+        if error:
+            return error
+        order = self._find_order(client_order_id=params.get("origClientOrderId"),
+                                 order_id=int(params["orderId"]) if params.get("orderId") else None)
+        if order is None or order.market is not market:
+            return self._error(400, ERROR_ORDER_NOT_EXIST)
+        return web.json_response(order.as_rest())
+
+    async def _open_orders(self, request, params):
+        return web.json_response([order.as_rest() for order in self.orders.values()
+                                  if order.status in ("NEW", "PARTIALLY_FILLED")
+                                  and order.market.symbol == params.get("symbol", order.market.symbol)])
+
+    async def _my_trades(self, request, params):
+        market, error = self._market_or_error(params)
+        if error:
+            return error
+        trades = [trade for trade in self.trades if trade["symbol"] == market.symbol]
+        if params.get("orderId"):
+            trades = [trade for trade in trades if str(trade["orderId"]) == params["orderId"]]
+        if params.get("startTime"):
+            trades = [trade for trade in trades if trade["time"] >= int(params["startTime"])]
+        return web.json_response(trades)
+
+    async def _create_listen_key(self, request, params):
+        if request.headers.get(API_KEY_HEADER) != self.api_key:
+            return self._error(401, ERROR_API_KEY)
+        listen_key = secrets.token_hex(32)
+        self.listen_keys.add(listen_key)
+        return web.json_response({"listenKey": listen_key})
+
+    async def _keep_alive_listen_key(self, request, params):
+        if request.headers.get(API_KEY_HEADER) != self.api_key:
+            return self._error(401, ERROR_API_KEY)
+        if params.get("listenKey") not in self.listen_keys:
+            return self._error(400, ERROR_LISTEN_KEY)
+        return web.json_response({})
+
+    async def _close_listen_key(self, request, params):
+        self.listen_keys.discard(params.get("listenKey"))
+        return web.json_response({})
+
+    # ------------------------------------------------------------------ websockets
+    async def _open(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._all_ws.add(ws)
+        return ws
+
+    async def _public_stream(self, request: web.Request) -> web.WebSocketResponse:
+        ws = await self._open(request)
+        self.connections_opened["public"] += 1
+        self._public_ws[ws] = set()
+        try:
+            async for message in ws:
+                if message.type != WSMsgType.TEXT:
+                    continue
+                payload = json.loads(message.data)
+                method, streams = payload.get("method"), payload.get("params", [])
+                if method == "SUBSCRIBE":
+                    self._public_ws[ws].update(streams)
+                    self.subscriptions.append({"kind": "public", "streams": list(streams), "time": time.time()})
+                elif method == "UNSUBSCRIBE":
+                    self._public_ws[ws].difference_update(streams)
+                await ws.send_str(json.dumps({"result": None, "id": payload.get("id")}))
+        finally:
+            self._public_ws.pop(ws, None)
+            self._all_ws.discard(ws)
+        return ws
+
+    async def _user_stream(self, request: web.Request):
+        if request.match_info["listen_key"] not in self.listen_keys:
+            return self._error(400, ERROR_LISTEN_KEY)
+        ws = await self._open(request)
+        self.connections_opened["user"] += 1
+        self._user_ws.add(ws)
+        self.subscriptions.append({"kind": "user", "time": time.time()})
+        try:
+            async for _ in ws:
+                continue  # the user stream is one-way
+        finally:
+            self._user_ws.discard(ws)
+            self._all_ws.discard(ws)
+        return ws
+
+    def ws_signature(self, params: Dict[str, Any]) -> str:
+        payload = "&".join(f"{key}={value}" for key, value in sorted(params.items()) if key != "signature")
+        return hmac.new(self.api_secret.encode("utf8"), payload.encode("utf8"), hashlib.sha256).hexdigest()
+
+    async def _ws_api(self, request: web.Request) -> web.WebSocketResponse:
+        ws = await self._open(request)
+        self.connections_opened["ws_api"] += 1
+        try:
+            async for message in ws:
+                if message.type != WSMsgType.TEXT:
+                    continue
+                payload = json.loads(message.data)
+                await ws.send_str(json.dumps(self._ws_api_answer(ws, payload)))
+        finally:
+            self._ws_api_subscribed.pop(ws, None)
+            self._all_ws.discard(ws)
+        return ws
+
+    def _ws_api_answer(self, ws: web.WebSocketResponse, payload: Dict[str, Any]) -> Dict[str, Any]:
+        request_id, method, params = payload.get("id"), payload.get("method"), payload.get("params") or {}
+
+        def error(status: int, error: Tuple[int, str]) -> Dict[str, Any]:
+            return {"id": request_id, "status": status, "error": {"code": error[0], "msg": error[1]}}
+
+        if method == "ping":
+            return {"id": request_id, "status": 200, "result": {}}
+        if method != "userDataStream.subscribe.signature":
+            return error(400, (-1100, f"Unknown method {method}"))
+        if params.get("apiKey") != self.api_key:
+            return error(401, ERROR_API_KEY)
+        if not params.get("signature") or not hmac.compare_digest(self.ws_signature(params), params["signature"]):
+            return error(401, ERROR_SIGNATURE)
+        if not self._timestamp_in_window(str(params.get("timestamp", "")), params.get("recvWindow")):
+            return error(400, ERROR_TIMESTAMP)
+        subscription_id = next(self._subscription_ids)
+        self._ws_api_subscribed[ws] = subscription_id
+        self.subscriptions.append({"kind": "ws_api", "subscriptionId": subscription_id, "time": time.time()})
+        return {"id": request_id, "status": 200, "result": {"subscriptionId": subscription_id},
+                "rateLimits": []}

@@ -1,0 +1,163 @@
+"""
+End to end: a rendered connector against a loopback exchange over real sockets (127.0.0.1 only).
+
+Each test renders a connector (once per variant), copies the loopback exchange and the scenario module
+(connector_scenarios.py) into the workspace, and runs one scenario there with the workspace's own pytest, so the
+workspace's conftest.py makes the connector importable and discoverable exactly as for its unit tests. Bounded:
+each scenario runs under asyncio.wait_for (45 s) inside pytest-timeout (60 s, the workspace's setup.cfg), and the
+subprocess itself is killed after 90 s.
+"""
+import asyncio
+import hashlib
+import hmac
+import shutil
+import time
+from pathlib import Path
+from typing import Dict
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+
+from loopback_exchange import LoopbackExchange
+from rendering import render, run_in_workspace
+
+E2E_DIR = Path(__file__).resolve().parent
+SCENARIOS = "e2e_loopback/test_connector_scenarios.py"
+SUBPROCESS_TIMEOUT = 90
+
+VARIANTS: Dict[str, dict] = {
+    "default": {},
+    # Binance today: the user stream is a signed subscription on the websocket API; a multi-word name and an extra
+    # credential on top.
+    "ws_api": {"connector_name": "acme_pro", "user_stream": "ws_api", "extra_api_keys": "passphrase"},
+    "local_time": {"time_synchronizer": False},
+}
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(SUBPROCESS_TIMEOUT + 60)]
+
+_workspaces: Dict[str, Path] = {}
+
+
+def install_scenarios(workspace: Path) -> Path:
+    target = workspace / "e2e_loopback"
+    target.mkdir(exist_ok=True)
+    shutil.copyfile(E2E_DIR / "loopback_exchange.py", target / "loopback_exchange.py")
+    shutil.copyfile(E2E_DIR / "connector_scenarios.py", target / "test_connector_scenarios.py")
+    return workspace
+
+
+@pytest.fixture
+def workspace(request, tmp_path_factory) -> Path:
+    variant = request.param
+    if variant not in _workspaces:
+        rendered = render(tmp_path_factory.mktemp(f"e2e-{variant}") / "out", **VARIANTS[variant])
+        _workspaces[variant] = install_scenarios(rendered)
+    return _workspaces[variant]
+
+
+def run_scenario(workspace: Path, scenario: str):
+    result = run_in_workspace(workspace, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:warnings",
+                              "-o", "timeout=60", f"{SCENARIOS}::{scenario}", timeout=SUBPROCESS_TIMEOUT)
+    assert result.returncode == 0 and "1 passed" in result.stdout, (
+        f"scenario {scenario} failed in {workspace}:\n{result.stdout[-8000:]}\n{result.stderr[-3000:]}")
+
+
+def scenario_cases(*pairs):
+    return pytest.mark.parametrize("workspace, scenario", [pytest.param(variant, scenario, id=variant)
+                                                           for variant, scenario in pairs], indirect=["workspace"])
+
+
+@scenario_cases(("default", "test_start_network_loads_trading_rules_pairs_balances_and_prices"),
+                ("ws_api", "test_start_network_loads_trading_rules_pairs_balances_and_prices"),
+                ("local_time", "test_start_network_loads_trading_rules_pairs_balances_and_prices"))
+def test_start_network_loads_trading_rules_pairs_and_balances(workspace: Path, scenario: str):
+    run_scenario(workspace, scenario)
+
+
+@scenario_cases(("default", "test_order_book_from_snapshot_and_diffs_equals_server_book"))
+def test_order_book_built_from_snapshot_and_diffs_equals_the_server_book(workspace: Path, scenario: str):
+    run_scenario(workspace, scenario)
+
+
+@scenario_cases(("default", "test_limit_buy_acknowledged_then_filled_through_user_stream"),
+                ("ws_api", "test_limit_buy_acknowledged_then_filled_through_user_stream"),
+                ("local_time", "test_limit_buy_acknowledged_then_filled_through_user_stream"))
+def test_limit_order_is_acknowledged_and_filled_through_the_user_stream(workspace: Path, scenario: str):
+    run_scenario(workspace, scenario)
+
+
+@scenario_cases(("default", "test_cancel_of_an_open_order"))
+def test_open_order_is_cancelled(workspace: Path, scenario: str):
+    run_scenario(workspace, scenario)
+
+
+@scenario_cases(("default", "test_dropped_websockets_reconnect_and_resubscribe"),
+                ("ws_api", "test_dropped_websockets_reconnect_and_resubscribe"))
+def test_dropped_websockets_reconnect_and_resubscribe(workspace: Path, scenario: str):
+    run_scenario(workspace, scenario)
+
+
+@scenario_cases(("default", "test_too_many_requests_answer_fails_the_order_and_the_connector_goes_on"))
+def test_too_many_requests_answer_is_handled(workspace: Path, scenario: str):
+    run_scenario(workspace, scenario)
+
+
+@scenario_cases(("default", "test_timestamp_error_answer"),
+                ("local_time", "test_timestamp_error_answer"))
+def test_timestamp_error_answer_is_handled(workspace: Path, scenario: str):
+    run_scenario(workspace, scenario)
+
+
+@scenario_cases(("default", "test_signed_requests_follow_a_skewed_server_clock"))
+def test_signed_requests_follow_a_skewed_server_clock(workspace: Path, scenario: str):
+    run_scenario(workspace, scenario)
+
+
+# ---------------------------------------------------------------------------------------------------- the server
+def test_loopback_exchange_checks_signatures_and_answers_like_the_exchange():
+    """The checks the scenarios rely on: a wrong HMAC is refused 401, a right one passes, the hooks answer once."""
+    def signed(params: dict, secret: str) -> dict:
+        params = dict(params, timestamp=int(time.time() * 1e3))
+        params["signature"] = hmac.new(secret.encode(), urlencode(params).encode(), hashlib.sha256).hexdigest()
+        return params
+
+    async def scenario():
+        server = LoopbackExchange()
+        await server.start()
+        headers = {"X-MBX-APIKEY": server.api_key}
+        account_url = f"{server.rest_url}v3/account"
+        try:
+            async with aiohttp.ClientSession() as session:
+                async with session.get(account_url, params=signed({}, server.api_secret), headers=headers) as answer:
+                    assert answer.status == 200 and "balances" in await answer.json()
+                async with session.get(account_url, params=signed({}, "not-the-secret"), headers=headers) as answer:
+                    assert answer.status == 401
+                    assert await answer.json() == {"code": -1022, "msg": "Signature for this request is not valid."}
+                order = signed({"symbol": "COINALPHAHBOT", "side": "BUY", "type": "LIMIT", "quantity": "1",
+                                "price": "99", "timeInForce": "GTC", "newClientOrderId": "e2e-1"}, server.api_secret)
+                order["price"] = "98"  # tampered after signing
+                async with session.post(f"{server.rest_url}v3/order", data=order, headers=headers) as answer:
+                    assert answer.status == 401 and server.order_by_client_id("e2e-1") is None
+
+                server.answer_next_signed_request_with_timestamp_error()
+                async with session.get(account_url, params=signed({}, server.api_secret), headers=headers) as answer:
+                    assert answer.status == 400 and (await answer.json())["code"] == -1021
+                server.answer_next_request_with_429()
+                async with session.get(f"{server.rest_url}v3/ping") as answer:
+                    assert answer.status == 429 and (await answer.json())["code"] == -1003
+                async with session.get(f"{server.rest_url}v3/ping") as answer:
+                    assert answer.status == 200
+
+                async with session.ws_connect(server.wss_api_url) as ws:
+                    params = {"apiKey": server.api_key, "timestamp": int(time.time() * 1e3)}
+                    await ws.send_json({"id": "1", "method": "userDataStream.subscribe.signature",
+                                        "params": dict(params, signature="0" * 64)})
+                    assert (await ws.receive_json(timeout=5))["status"] == 401
+                    await ws.send_json({"id": "2", "method": "userDataStream.subscribe.signature",
+                                        "params": dict(params, signature=server.ws_signature(params))})
+                    assert (await ws.receive_json(timeout=5))["result"] == {"subscriptionId": 0}
+        finally:
+            await server.stop()
+
+    asyncio.run(asyncio.wait_for(scenario(), 30))

@@ -1,0 +1,185 @@
+{%- from "python_imports.j2" import from_import %}
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
+
+{{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name, [cookiecutter.connector_name ~ "_constants as CONSTANTS", cookiecutter.connector_name ~ "_web_utils as web_utils"]) }}
+{{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name ~ "." ~ cookiecutter.connector_name ~ "_order_book", [cookiecutter.__class_prefix ~ "OrderBook"]) }}
+from hummingbot.core.data_type.order_book_message import OrderBookMessage
+from hummingbot.core.data_type.order_book_tracker_data_source import OrderBookTrackerDataSource
+from hummingbot.core.web_assistant.connections.data_types import RESTMethod, WSJSONRequest
+from hummingbot.core.web_assistant.web_assistants_factory import WebAssistantsFactory
+from hummingbot.core.web_assistant.ws_assistant import WSAssistant
+from hummingbot.logger import HummingbotLogger
+
+if TYPE_CHECKING:
+{{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name ~ "." ~ cookiecutter.connector_name ~ "_exchange", [cookiecutter.__class_prefix ~ "Exchange"], indent="    ") }}
+
+
+class {{ cookiecutter.__class_prefix }}APIOrderBookDataSource(OrderBookTrackerDataSource):
+    HEARTBEAT_TIME_INTERVAL = 30.0
+    TRADE_STREAM_ID = 1
+    DIFF_STREAM_ID = 2
+    ONE_HOUR = 60 * 60
+
+    _logger: Optional[HummingbotLogger] = None
+    _next_subscribe_id: int = 3
+
+    def __init__(self,
+                 trading_pairs: List[str],
+                 connector: '{{ cookiecutter.__class_prefix }}Exchange',
+                 api_factory: WebAssistantsFactory,
+                 domain: str = CONSTANTS.DEFAULT_DOMAIN):
+        super().__init__(trading_pairs)
+        self._connector = connector
+        self._trade_messages_queue_key = CONSTANTS.TRADE_EVENT_TYPE
+        self._diff_messages_queue_key = CONSTANTS.DIFF_EVENT_TYPE
+        self._domain = domain
+        self._api_factory = api_factory
+
+    async def get_last_traded_prices(self,
+                                     trading_pairs: List[str],
+                                     domain: Optional[str] = None) -> Dict[str, float]:
+        return await self._connector.get_last_traded_prices(trading_pairs=trading_pairs)
+
+    async def _request_order_book_snapshot(self, trading_pair: str) -> Dict[str, Any]:
+        """
+        Retrieves a copy of the full order book from the exchange, for a particular trading pair.
+
+        :param trading_pair: the trading pair for which the order book will be retrieved
+        :return: the response from the exchange (JSON dictionary)
+        """
+        params = {
+            "symbol": await self._connector.exchange_symbol_associated_to_pair(trading_pair=trading_pair),
+            "limit": str(CONSTANTS.ORDER_BOOK_DEPTH),
+        }
+        rest_assistant = await self._api_factory.get_rest_assistant()
+        data = await rest_assistant.execute_request(
+            url=web_utils.public_rest_url(path_url=CONSTANTS.SNAPSHOT_PATH_URL, domain=self._domain),
+            params=params,
+            method=RESTMethod.GET,
+            throttler_limit_id=CONSTANTS.SNAPSHOT_PATH_URL,
+        )
+        return data
+
+    @staticmethod
+    def _stream_names(exchange_symbol: str) -> Dict[str, str]:
+        # TODO({{ cookiecutter.connector_name }}): the exchange's channel names for trades and order book diffs.
+        return {
+            CONSTANTS.TRADE_EVENT_TYPE: f"{exchange_symbol.lower()}@trade",
+            CONSTANTS.DIFF_EVENT_TYPE: f"{exchange_symbol.lower()}@depth@100ms",
+        }
+
+    async def _subscribe_channels(self, ws: WSAssistant):
+        """
+        Subscribes to the trade events and diff orders events through the provided websocket connection.
+        :param ws: the websocket assistant used to connect to the exchange
+        """
+        try:
+            trade_params = []
+            depth_params = []
+            for trading_pair in self._trading_pairs:
+                symbol = await self._connector.exchange_symbol_associated_to_pair(trading_pair=trading_pair)
+                streams = self._stream_names(symbol)
+                trade_params.append(streams[CONSTANTS.TRADE_EVENT_TYPE])
+                depth_params.append(streams[CONSTANTS.DIFF_EVENT_TYPE])
+            await ws.send(WSJSONRequest(payload={"method": "SUBSCRIBE", "params": trade_params,
+                                                 "id": self.TRADE_STREAM_ID}))
+            await ws.send(WSJSONRequest(payload={"method": "SUBSCRIBE", "params": depth_params,
+                                                 "id": self.DIFF_STREAM_ID}))
+
+            self.logger().info("Subscribed to public order book and trade channels...")
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            self.logger().error(
+                "Unexpected error occurred subscribing to order book trading and delta streams...",
+                exc_info=True
+            )
+            raise
+
+    async def _connected_websocket_assistant(self) -> WSAssistant:
+        ws: WSAssistant = await self._api_factory.get_ws_assistant()
+        await ws.connect(ws_url=web_utils.wss_url(self._domain), ping_timeout=CONSTANTS.WS_HEARTBEAT_TIME_INTERVAL)
+        return ws
+
+    async def _order_book_snapshot(self, trading_pair: str) -> OrderBookMessage:
+        snapshot: Dict[str, Any] = await self._request_order_book_snapshot(trading_pair)
+        snapshot_timestamp: float = time.time()
+        snapshot_msg: OrderBookMessage = {{ cookiecutter.__class_prefix }}OrderBook.snapshot_message_from_exchange(
+            snapshot,
+            snapshot_timestamp,
+            metadata={"trading_pair": trading_pair}
+        )
+        return snapshot_msg
+
+    async def _parse_trade_message(self, raw_message: Dict[str, Any], message_queue: asyncio.Queue):
+        # Answers to subscription requests carry "result" and are not market events.
+        if "result" not in raw_message:
+            trading_pair = await self._connector.trading_pair_associated_to_exchange_symbol(symbol=raw_message["s"])
+            trade_message = {{ cookiecutter.__class_prefix }}OrderBook.trade_message_from_exchange(
+                raw_message, {"trading_pair": trading_pair})
+            message_queue.put_nowait(trade_message)
+
+    async def _parse_order_book_diff_message(self, raw_message: Dict[str, Any], message_queue: asyncio.Queue):
+        if "result" not in raw_message:
+            trading_pair = await self._connector.trading_pair_associated_to_exchange_symbol(symbol=raw_message["s"])
+            order_book_message: OrderBookMessage = {{ cookiecutter.__class_prefix }}OrderBook.diff_message_from_exchange(
+                raw_message, time.time(), {"trading_pair": trading_pair})
+            message_queue.put_nowait(order_book_message)
+
+    def _channel_originating_message(self, event_message: Dict[str, Any]) -> str:
+        channel = ""
+        if "result" not in event_message:
+            event_type = event_message.get("e")
+            channel = (self._diff_messages_queue_key if event_type == CONSTANTS.DIFF_EVENT_TYPE
+                       else self._trade_messages_queue_key)
+        return channel
+
+    async def subscribe_to_trading_pair(self, trading_pair: str) -> bool:
+        """
+        Subscribes to the trade and order book diff channels of one more trading pair on the open connection.
+
+        :param trading_pair: the trading pair to subscribe to
+        :return: True if the subscription requests were sent, False otherwise
+        """
+        return await self._change_subscription("SUBSCRIBE", trading_pair)
+
+    async def unsubscribe_from_trading_pair(self, trading_pair: str) -> bool:
+        """
+        Unsubscribes from the trade and order book diff channels of one trading pair on the open connection.
+
+        :param trading_pair: the trading pair to unsubscribe from
+        :return: True if the unsubscription request was sent, False otherwise
+        """
+        return await self._change_subscription("UNSUBSCRIBE", trading_pair)
+
+    async def _change_subscription(self, method: str, trading_pair: str) -> bool:
+        action = "subscribe to" if method == "SUBSCRIBE" else "unsubscribe from"
+        if self._ws_assistant is None:
+            self.logger().warning(f"Cannot {action} {trading_pair}: WebSocket not connected")
+            return False
+        try:
+            symbol = await self._connector.exchange_symbol_associated_to_pair(trading_pair=trading_pair)
+            payload = {"method": method, "params": list(self._stream_names(symbol).values()),
+                       "id": self._get_next_subscribe_id()}
+            await self._ws_assistant.send(WSJSONRequest(payload=payload))
+            if method == "SUBSCRIBE":
+                self.add_trading_pair(trading_pair)
+            else:
+                self.remove_trading_pair(trading_pair)
+            self.logger().info(f"{'Subscribed to' if method == 'SUBSCRIBE' else 'Unsubscribed from'} {trading_pair} "
+                               f"order book and trade channels")
+            return True
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            self.logger().exception(f"Unexpected error trying to {action} {trading_pair} channels")
+            return False
+
+    @classmethod
+    def _get_next_subscribe_id(cls) -> int:
+        """Subscription request ids must be unique on a connection: a class-wide counter provides them."""
+        current_id = cls._next_subscribe_id
+        cls._next_subscribe_id += 1
+        return current_id
