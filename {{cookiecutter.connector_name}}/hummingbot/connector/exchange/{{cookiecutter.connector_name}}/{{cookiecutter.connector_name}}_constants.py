@@ -147,5 +147,5 @@ UNKNOWN_ORDER_MESSAGE = "Unknown order sent"
 {%- if cookiecutter.time_synchronizer %}
 # The exchange's answer when a signed request's timestamp is outside its receive window
 TIMESTAMP_RELATED_ERROR_CODE = "-1021"
-TIMESTAMP_RELATED_ERROR_MESSAGE = "Timestamp for this request is outside of the recvWindow"
+TIMESTAMP_RELATED_ERROR_MESSAGE = "Timestamp for this request"
 {%- endif %}

@@ -1,3 +1,4 @@
+{%- from "python_imports.j2" import from_import %}
 import asyncio
 import hashlib
 import hmac
@@ -7,7 +8,7 @@ from unittest import TestCase
 from unittest.mock import MagicMock{% if not cookiecutter.time_synchronizer %}, patch{% endif %}
 from urllib.parse import urlencode
 
-from hummingbot.connector.exchange.{{ cookiecutter.connector_name }}.{{ cookiecutter.connector_name }}_auth import {{ cookiecutter.__class_prefix }}Auth
+{{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name ~ "." ~ cookiecutter.connector_name ~ "_auth", [cookiecutter.__class_prefix ~ "Auth"]) }}
 from hummingbot.core.web_assistant.connections.data_types import RESTMethod, RESTRequest, WSJSONRequest
 {%- set extra_credentials = cookiecutter.__api_credentials.split(",")[2:] %}
 

@@ -1,9 +1,10 @@
+{%- from "python_imports.j2" import from_import %}
 import unittest
 from decimal import Decimal
 
 from pydantic import SecretStr
 
-from hummingbot.connector.exchange.{{ cookiecutter.connector_name }} import {{ cookiecutter.connector_name }}_utils as utils
+{{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name, [cookiecutter.connector_name ~ "_utils as utils"]) }}
 
 
 class {{ cookiecutter.__class_prefix }}UtilTestCases(unittest.TestCase):

@@ -1,3 +1,4 @@
+{%- from "python_imports.j2" import from_import %}
 import asyncio
 import json
 import re
@@ -9,7 +10,7 @@ import unittest
 from aioresponses import aioresponses
 
 import hummingbot.connector.exchange.{{ cookiecutter.connector_name }}.{{ cookiecutter.connector_name }}_constants as CONSTANTS
-from hummingbot.connector.exchange.{{ cookiecutter.connector_name }} import {{ cookiecutter.connector_name }}_web_utils as web_utils
+{{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name, [cookiecutter.connector_name ~ "_web_utils as web_utils"]) }}
 from hummingbot.core.api_throttler.async_throttler import AsyncThrottler
 from hummingbot.core.web_assistant.web_assistants_factory import WebAssistantsFactory
 
