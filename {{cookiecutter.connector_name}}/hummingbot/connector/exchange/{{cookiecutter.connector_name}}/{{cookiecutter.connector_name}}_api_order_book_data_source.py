@@ -155,8 +155,9 @@ class {{ cookiecutter.__class_prefix }}APIOrderBookDataSource(OrderBookTrackerDa
         return await self._change_subscription("UNSUBSCRIBE", trading_pair)
 
     async def _change_subscription(self, method: str, trading_pair: str) -> bool:
-        action = "subscribe to" if method == "SUBSCRIBE" else "unsubscribe from"
+        subscribing = method == "SUBSCRIBE"
         if self._ws_assistant is None:
+            action = "subscribe to" if subscribing else "unsubscribe from"
             self.logger().warning(f"Cannot {action} {trading_pair}: WebSocket not connected")
             return False
         try:
@@ -164,17 +165,18 @@ class {{ cookiecutter.__class_prefix }}APIOrderBookDataSource(OrderBookTrackerDa
             payload = {"method": method, "params": list(self._stream_names(symbol).values()),
                        "id": self._get_next_subscribe_id()}
             await self._ws_assistant.send(WSJSONRequest(payload=payload))
-            if method == "SUBSCRIBE":
+            if subscribing:
                 self.add_trading_pair(trading_pair)
+                self.logger().info(f"Subscribed to {trading_pair} order book and trade channels")
             else:
                 self.remove_trading_pair(trading_pair)
-            self.logger().info(f"{'Subscribed to' if method == 'SUBSCRIBE' else 'Unsubscribed from'} {trading_pair} "
-                               f"order book and trade channels")
+                self.logger().info(f"Unsubscribed from {trading_pair} order book and trade channels")
             return True
         except asyncio.CancelledError:
             raise
         except Exception:
-            self.logger().exception(f"Unexpected error trying to {action} {trading_pair} channels")
+            action = "subscribing to" if subscribing else "unsubscribing from"
+            self.logger().exception(f"Unexpected error {action} {trading_pair} channels")
             return False
 
     @classmethod
