@@ -46,9 +46,9 @@ class {{ cookiecutter.__class_prefix }}ConfigMap(BaseConnectorConfigMap):
 
 KEYS = {{ cookiecutter.__class_prefix }}ConfigMap.model_construct()
 
-# Other domains (a testnet, a regional site) appear in hummingbot as connectors of their own, named
-# "{{ cookiecutter.connector_name }}_<domain>". TODO({{ cookiecutter.connector_name }}): for each one, add its URLs to the constants module and list it here,
+# Other domains (a testnet, a regional site) appear in hummingbot as connectors of their own, named <name>_<domain>,
 # e.g. OTHER_DOMAINS = ["{{ cookiecutter.connector_name }}_testnet"], OTHER_DOMAINS_PARAMETER = {"{{ cookiecutter.connector_name }}_testnet": "testnet"}.
+# TODO({{ cookiecutter.connector_name }}): list the exchange's other domains here and add their URLs to the constants module.
 OTHER_DOMAINS = []
 OTHER_DOMAINS_PARAMETER = {}
 OTHER_DOMAINS_EXAMPLE_PAIR = {}

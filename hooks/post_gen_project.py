@@ -1,0 +1,217 @@
+"""
+post_gen_project hook: the steps that follow the render, one small function each.
+
+- list the connector's TODO(<name>) spots in CHECKLIST.md;
+- save the answers with the connector (cruft's format) so that it can be regenerated and updated;
+- in a hummingbot checkout: register the API keys in a legacy conf_global_TEMPLATE.yml (hummingbot before 1.6) and
+  move the connector and its tests to the spec's paths, all or nothing;
+- standalone: leave the workspace as rendered.
+The answers arrive as data (cookiecutter's context as JSON), never pasted into code.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+ANSWERS_FILE = ".cruft.json"
+CHECKLIST_FILE = "CHECKLIST.md"
+TODO_MARKERS_PLACEHOLDER = "<!-- todo-markers -->"
+LEGACY_CONF_GLOBAL_TEMPLATE = Path("hummingbot") / "templates" / "conf_global_TEMPLATE.yml"
+# Context entries that describe one run on one machine, not the connector: saving them would make renders differ.
+RUN_SPECIFIC_KEYS = ("_output_dir", "_repo_dir", "_checkout")
+
+
+def connector_folders(name: str) -> List[str]:
+    """The spec's "Directory Setup": where the connector and its tests live, from a checkout's (or workspace's) root."""
+    return [f"hummingbot/connector/exchange/{name}", f"test/hummingbot/connector/exchange/{name}"]
+
+
+def is_true(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in ("1", "true", "yes", "y", "on")
+
+
+def is_hummingbot_checkout(root: Path) -> bool:
+    """A hummingbot source tree: the package with its exchange connectors, and the test tree beside it."""
+    return ((root / "hummingbot" / "__init__.py").is_file()
+            and (root / "hummingbot" / "connector" / "exchange").is_dir()
+            and (root / "test" / "hummingbot").is_dir())
+
+
+def target_checkout(answers: Dict[str, Any]) -> Optional[Path]:
+    """The checkout to render into: the answer, or the output folder when cookiecutter runs in a checkout's root."""
+    if answers.get("hummingbot_root"):
+        return Path(answers["hummingbot_root"]).expanduser().resolve()
+    output_dir = answers.get("_output_dir")
+    if output_dir and is_hummingbot_checkout(Path(output_dir)):
+        return Path(output_dir).resolve()
+    return None
+
+
+# ---- CHECKLIST.md ----
+def find_todo_markers(workspace: Path, connector_name: str) -> List[Tuple[str, int, str]]:
+    """(file, line, what to adapt) for every TODO(<name>) marker in the connector and its tests."""
+    marker = f"TODO({connector_name}):"
+    found = []
+    for folder in connector_folders(connector_name):
+        for path in sorted((workspace / folder).rglob("*.py")):
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                if marker in line:
+                    found.append((str(path.relative_to(workspace)), number, line.split(marker, 1)[1].strip()))
+    return found
+
+
+def write_todo_markers(checklist: Path, markers: List[Tuple[str, int, str]]) -> None:
+    listing = "\n".join(f"- [ ] `{path}:{line}`: {text}" for path, line, text in markers)
+    checklist.write_text(checklist.read_text().replace(TODO_MARKERS_PLACEHOLDER, listing))
+
+
+# ---- the answers file ----
+def is_running_under_cruft(answers: Dict[str, Any]) -> bool:
+    """cruft renders through cookiecutter's generate_files, which never sets `_output_dir`; cruft writes its own file."""
+    return "_output_dir" not in answers
+
+
+def template_location(template: str, started_from: Optional[str]) -> str:
+    """Where the template can be cloned again: an expanded repository URL, or an absolute local path."""
+    from cookiecutter.config import BUILTIN_ABBREVIATIONS
+    from cookiecutter.repository import expand_abbreviations, is_repo_url
+
+    expanded = expand_abbreviations(template, BUILTIN_ABBREVIATIONS)
+    if is_repo_url(expanded):
+        return expanded
+    return str((Path(started_from or ".") / expanded).resolve())
+
+
+def template_commit(repo_dir: Optional[str]) -> Optional[str]:
+    if not repo_dir:
+        return None
+    result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo_dir, capture_output=True, text=True)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def answers_file_content(answers: Dict[str, Any], template: str, commit: Optional[str]) -> str:
+    """The answers in cruft's format, so that `cruft check/diff/update` work on a standalone workspace."""
+    context = {key: value for key, value in answers.items() if key not in RUN_SPECIFIC_KEYS}
+    context["_template"] = template
+    context["_commit"] = commit
+    state = {"checkout": None, "commit": commit, "context": {"cookiecutter": context}, "directory": None,
+             "template": template}
+    return json.dumps(state, indent=2, sort_keys=True) + "\n"
+
+
+def write_answers_file(folder: Path, answers: Dict[str, Any]) -> None:
+    template = template_location(answers["_template"], os.environ.get("PWD"))
+    (folder / ANSWERS_FILE).write_text(answers_file_content(answers, template, template_commit(answers.get("_repo_dir"))))
+
+
+# ---- legacy API key registration (hummingbot before 1.6) ----
+def register_api_keys_in_conf_global(template_path: Path, connector_name: str, credentials: List[str]) -> bool:
+    """
+    Adds `<name>_<credential>: null` for every credential missing from conf_global_TEMPLATE.yml and raises its
+    `template_version` by one; every other line stays as it was. Returns False when nothing had to change.
+    """
+    raw = template_path.read_bytes().decode("utf-8")
+    newline = "\r\n" if "\r\n" in raw else "\n"
+    lines = raw.splitlines(keepends=True)
+    present = {match.group(1) for line in lines if (match := re.match(r"^([A-Za-z0-9_]+)\s*:", line))}
+    missing = [f"{connector_name}_{credential}" for credential in credentials
+               if f"{connector_name}_{credential}" not in present]
+    if not missing:
+        return False
+    for index, line in enumerate(lines):
+        match = re.match(r"^(template_version\s*:\s*)(\d+)(\s*)$", line.rstrip("\r\n"))
+        if match:
+            ending = line[len(line.rstrip("\r\n")):]
+            lines[index] = f"{match.group(1)}{int(match.group(2)) + 1}{match.group(3)}{ending}"
+            break
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += newline
+    lines += [f"{key}: null{newline}" for key in missing]
+    template_path.write_bytes("".join(lines).encode("utf-8"))
+    return True
+
+
+# ---- placement into a hummingbot checkout ----
+def place_connector_in_checkout(workspace: Path, hummingbot_root: Path, name: str, replace_existing: bool) -> None:
+    """
+    Moves the connector and its tests from the rendered workspace to the spec's paths in the checkout.
+
+    Both folders are first copied next to their destination (same file system), then renamed into place, so a
+    failure at any point is undone and leaves the checkout as it was.
+    """
+    moves = [(workspace / folder, hummingbot_root / folder) for folder in connector_folders(name)]
+    for _, target in moves:
+        if target.exists() and not replace_existing:
+            raise FileExistsError(f"{target} already exists")
+    staged, placed, backups = [], [], []
+    try:
+        for source, target in moves:
+            staging = target.parent / f".{name}.spot-connector-staging"
+            shutil.copytree(source, staging)
+            staged.append((staging, target))
+        for staging, target in staged:
+            if target.exists():
+                backup = target.parent / f".{name}.spot-connector-replaced"
+                os.rename(target, backup)
+                backups.append((backup, target))
+            os.rename(staging, target)
+            placed.append(target)
+    except BaseException:
+        for target in reversed(placed):
+            shutil.rmtree(target)
+        for backup, target in reversed(backups):
+            os.rename(backup, target)
+        for staging, _ in staged:
+            if staging.exists():
+                shutil.rmtree(staging)
+        raise
+    for backup, _ in backups:
+        shutil.rmtree(backup)
+
+
+def render_into_checkout(workspace: Path, checkout: Path, answers: Dict[str, Any]) -> None:
+    """The connector folder carries its checklist and answers; the checkout changes all at once or not at all."""
+    name = answers["connector_name"]
+    connector_folder = workspace / connector_folders(name)[0]
+    write_answers_file(connector_folder, answers)
+    os.replace(workspace / CHECKLIST_FILE, connector_folder / CHECKLIST_FILE)
+
+    legacy_template = checkout / LEGACY_CONF_GLOBAL_TEMPLATE
+    original = legacy_template.read_bytes() if legacy_template.is_file() else None
+    if original is not None:
+        register_api_keys_in_conf_global(legacy_template, name, answers["__api_credentials"].split(","))
+    try:
+        place_connector_in_checkout(workspace, checkout, name, replace_existing=is_true(answers.get("_replace_existing")))
+    except BaseException:
+        if original is not None:
+            legacy_template.write_bytes(original)
+        raise
+
+
+def main(answers: Dict[str, Any]) -> int:
+    workspace = Path.cwd()
+    write_todo_markers(workspace / CHECKLIST_FILE, find_todo_markers(workspace, answers["connector_name"]))
+
+    checkout = target_checkout(answers)
+    if checkout is None:
+        if not is_running_under_cruft(answers):
+            write_answers_file(workspace, answers)
+        return 0
+    try:
+        render_into_checkout(workspace, checkout, answers)
+    except FileExistsError as error:
+        print(f"spot-connector: {error}; nothing was changed (answer _replace_existing=true to replace it)",
+              file=sys.stderr)
+        return 1
+    os.chdir(checkout)
+    shutil.rmtree(workspace)  # the staging workspace: its connector folders now live in the checkout
+    return 0
+
+
+if __name__ == "__main__":
+    ANSWERS_JSON = r'''{{ cookiecutter | tojson }}'''
+    sys.exit(main(json.loads(ANSWERS_JSON)))
