@@ -7,7 +7,9 @@ The answers arrive as data (cookiecutter's context as JSON), never pasted into c
 """
 import json
 import keyword
+import os
 import re
+import subprocess
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -188,10 +190,51 @@ def validate_answers(answers: Dict[str, Any]) -> List[str]:
     return errors
 
 
+# Run in a detached process: waits until cookiecutter has removed the project folder, then removes the now empty
+# folders above it (os.rmdir removes nothing else).
+_REMOVE_EMPTY_PARENTS = """
+import os, sys, time
+project, parents = sys.argv[1], sys.argv[2:]
+deadline = time.monotonic() + 10
+while os.path.exists(project) and time.monotonic() < deadline:
+    time.sleep(0.05)
+for parent in parents:
+    try:
+        os.rmdir(parent)
+    except OSError:
+        break
+"""
+
+
+def created_parent_folders(project_dir: Path, output_dir: Path) -> List[Path]:
+    """
+    The folders cookiecutter made between the output folder and the project folder for a connector_name holding a
+    path separator (it creates them all before this hook runs, and removes only the project folder on failure).
+    """
+    parents = []
+    for parent in project_dir.parents:
+        if parent == output_dir:
+            return parents
+        if sorted(os.listdir(parent)) != [(parents[-1] if parents else project_dir).name]:
+            return []  # the folder holds more than the chain: it was there before
+        parents.append(parent)
+    return []
+
+
+def remove_created_parent_folders_after_exit(project_dir: Path, output_dir: Path) -> None:
+    parents = created_parent_folders(project_dir, output_dir)
+    if parents:
+        subprocess.Popen([sys.executable, "-c", _REMOVE_EMPTY_PARENTS, str(project_dir), *map(str, parents)],
+                         start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+
+
 def main(answers: Dict[str, Any]) -> int:
     errors = validate_answers(answers)
     for error in errors:
         print(f"spot-connector: {error}", file=sys.stderr)
+    if errors and answers.get("_output_dir"):
+        remove_created_parent_folders_after_exit(Path.cwd(), Path(answers["_output_dir"]))
     return 1 if errors else 0
 
 
