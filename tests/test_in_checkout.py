@@ -135,10 +135,11 @@ def test_replacing_an_existing_connector_needs_the_explicit_opt_in(tmp_path):
 def test_a_path_that_is_not_a_checkout_is_refused(tmp_path):
     not_a_checkout = tmp_path / "somewhere"
     (not_a_checkout / "hummingbot").mkdir(parents=True)
-    before = tree_digest(tmp_path)
+    before = tree_digest(not_a_checkout)
     with pytest.raises(FailedHookException):
         render(tmp_path / "out", connector_name=NAME, hummingbot_root=str(not_a_checkout))
-    assert tree_digest(tmp_path) == before
+    assert tree_digest(not_a_checkout) == before
+    assert tree_digest(tmp_path / "out") == {}
 
 
 def test_a_failure_while_moving_into_place_leaves_the_checkout_unchanged(tmp_path, monkeypatch):

@@ -76,9 +76,10 @@ def test_cruft_update_applies_the_template_change_and_keeps_the_edit(standalone_
     git(standalone_workspace, "commit", "--quiet", "-am", "author edit")
     assert cruft(standalone_workspace, "check").returncode == 0
 
+    assert "def author_helper() -> str:" in cruft(standalone_workspace, "diff").stdout  # the edit, against the template
+
     change_template(template_repo, "MAX_REQUEST = 5000", "MAX_REQUEST = 4000")
     assert cruft(standalone_workspace, "check").returncode != 0
-    assert "MAX_REQUEST = 4000" in cruft(standalone_workspace, "diff").stdout
 
     result = cruft(standalone_workspace, "update", "--skip-apply-ask", "--allow-untracked-files")
     assert result.returncode == 0, result.stdout + result.stderr
