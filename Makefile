@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HUMMINGBOT_VERSION := 20260922
 DEMO_DIR := build/demo
 
-.PHONY: venv demo test lint benchmark docs clean
+.PHONY: venv demo test benchmark docs update-connector clean
 
 # The stamp makes the environment idempotent: it is rebuilt only when the pins change.
 $(VENV)/.installed: requirements.txt Makefile
@@ -26,8 +26,17 @@ demo: venv
 test: venv
 	$(BIN)/python -m pytest tests
 
+# Figures for docs/benchmarks.md: make benchmark ARGS=--write-docs
 benchmark: venv
-	$(BIN)/python tests/benchmarks/render_benchmark.py
+	$(BIN)/python tests/benchmarks/render_benchmark.py $(ARGS)
+
+docs: venv
+	$(BIN)/python -m mkdocs build --strict
+
+# Regenerate a connector inside a hummingbot checkout with this template version, keeping the author's edits:
+# make update-connector HUMMINGBOT_ROOT=~/hummingbot CONNECTOR=my_exchange
+update-connector: venv
+	$(BIN)/python tools/update_connector.py "$(HUMMINGBOT_ROOT)" "$(CONNECTOR)"
 
 clean:
 	rm -rf build $(VENV)
