@@ -188,3 +188,46 @@ def test_the_checkout_test_agrees_between_hooks(tmp_path):
     for candidate in (root, tmp_path, root / "hummingbot"):
         assert pre_gen.is_hummingbot_checkout(candidate) == post_gen.is_hummingbot_checkout(candidate)
     assert pre_gen.is_hummingbot_checkout(root)
+
+
+def _with_legacy_conf_global(root: Path) -> Path:
+    """A checkout of hummingbot before 1.6, which still registered API keys in conf_global_TEMPLATE.yml."""
+    templates = root / "hummingbot" / "templates"
+    if templates.is_symlink():
+        installed = templates.resolve()
+        templates.unlink()
+        shutil.copytree(installed, templates)
+    legacy = templates / "conf_global_TEMPLATE.yml"
+    legacy.write_text("template_version: 17\nkill_switch_enabled: null\n")
+    return legacy
+
+
+def test_legacy_conf_global_template_gets_the_keys(tmp_path):
+    root = make_hummingbot_checkout(tmp_path / "hummingbot")
+    legacy = _with_legacy_conf_global(root)
+
+    render(tmp_path / "out", connector_name=NAME, hummingbot_root=str(root), extra_api_keys="passphrase")
+
+    assert legacy.read_text() == (f"template_version: 18\nkill_switch_enabled: null\n{NAME}_api_key: null\n"
+                                  f"{NAME}_api_secret: null\n{NAME}_passphrase: null\n")
+
+
+def test_a_failed_placement_restores_the_legacy_template(tmp_path, monkeypatch):
+    root = make_hummingbot_checkout(tmp_path / "hummingbot")
+    legacy = _with_legacy_conf_global(root)
+    workspace = render(tmp_path / "out", connector_name=NAME)
+    before = tree_digest(root)
+    post_gen = _load_hook("post_gen_project")
+    answers = {"connector_name": NAME, "__api_credentials": "api_key,api_secret", "_template": str(TEMPLATE_ROOT),
+               "_replace_existing": False}
+
+    def failing_placement(*args, **kwargs):
+        assert "api_key" in legacy.read_text()  # registered before the move ...
+        raise OSError("disk full (injected)")
+
+    monkeypatch.setattr(post_gen, "place_connector_in_checkout", failing_placement)
+    with pytest.raises(OSError, match="injected"):
+        post_gen.render_into_checkout(workspace, root, answers)
+
+    assert tree_digest(root) == before  # ... and restored with everything else
+    shutil.rmtree(workspace)
