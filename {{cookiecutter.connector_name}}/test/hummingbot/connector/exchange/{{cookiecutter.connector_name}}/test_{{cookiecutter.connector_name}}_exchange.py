@@ -212,7 +212,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
     def exchange_symbol_for_tokens(self, base_token: str, quote_token: str) -> str:
         return f"{base_token}{quote_token}"
 
-    def create_exchange_instance(self):
+    def create_exchange_instance(self, domain: str = CONSTANTS.DEFAULT_DOMAIN):
         return {{ prefix }}Exchange(
             {{ name }}_api_key="testAPIKey",
             {{ name }}_api_secret="testSecret",
@@ -220,6 +220,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
             {{ name }}_{{ credential }}="test{{ credential | replace('_', '') | capitalize }}",
 {%- endfor %}
             trading_pairs=[self.trading_pair],
+            domain=domain,
         )
 
     def validate_auth_credentials_present(self, request_call: RequestCall):
@@ -454,15 +455,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
 
     def test_name_follows_the_domain(self):
         self.assertEqual("{{ name }}", self.exchange.name)
-        other = {{ prefix }}Exchange(
-            {{ name }}_api_key="testAPIKey",
-            {{ name }}_api_secret="testSecret",
-{%- for credential in extra_credentials %}
-            {{ name }}_{{ credential }}="test{{ credential | replace('_', '') | capitalize }}",
-{%- endfor %}
-            trading_pairs=[self.trading_pair],
-            domain="testnet",
-        )
+        other = self.create_exchange_instance(domain="testnet")
         self.assertEqual("{{ name }}_testnet", other.name)
 {%- if cookiecutter.time_synchronizer %}
 
