@@ -238,8 +238,9 @@ Figures from one run of `make benchmark` (`python tests/benchmarks/render_benchm
 
 ## Method
 
-- **Render time.** The full default template (a clean copy, as a fresh clone has it) is rendered with
-  `cookiecutter --no-input` through cookiecutter's Python API, hooks included. The floor is plain cookiecutter on a
+- **Render time.** The full default template (a clean copy, as a fresh clone has it) is rendered by
+  the `cookiecutter --no-input` command as a user runs it, process start and hooks included. The floor is
+  plain cookiecutter on a
   template generated on the fly: the same `cookiecutter.json`, the same file paths, a two-byte body per file and no
   hooks. The two are rendered alternately after one discarded warm-up render each; the figure is the median.
   The ratio is the price of the template's real contents and hooks over cookiecutter's own cost.
