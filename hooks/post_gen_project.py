@@ -81,7 +81,7 @@ TEMPLATE_ABBREVIATIONS = {
     "gl:": "https://gitlab.com/{0}.git",
     "bb:": "https://bitbucket.org/{0}",
 }
-REPOSITORY_URL = re.compile(r"^((zip|git|gh|gl|bb)\+|file|git|ssh|https?)://|^[\w.-]+@[\w.-]+:")
+REPOSITORY_URL = re.compile(r"^(git\+|hg\+)?(file|git|ssh|https?)://|^[\w.-]+@[\w.-]+:")
 
 
 def template_location(template: str, started_from: Optional[str]) -> str:

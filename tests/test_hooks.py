@@ -199,3 +199,6 @@ def test_answers_file_leaves_out_run_specific_entries():
 def test_template_location_expands_abbreviations(tmp_path):
     assert post_gen.template_location("gh:org/spot-connector", None) == "https://github.com/org/spot-connector.git"
     assert post_gen.template_location("spot-connector", str(tmp_path)) == str(tmp_path / "spot-connector")
+    for url in ("git+file:///srv/spot-connector", "git+https://example.invalid/spot-connector.git",
+                "git@example.invalid:org/spot-connector.git", "https://example.invalid/spot-connector.git"):
+        assert post_gen.template_location(url, str(tmp_path)) == url
