@@ -144,6 +144,8 @@ class {{ prefix }}Exchange(ExchangePyBase):
 {%- if cookiecutter.time_synchronizer %}
         return self._time_synchronizer.time()
 {%- else %}
+        # The base class's periodic clock refresh asks web_utils.get_current_server_time, which answers with this
+        # same local clock without a request.
         return time.time()
 {%- endif %}
 

@@ -5,9 +5,12 @@
 import asyncio
 import json
 import re
+{%- if not cookiecutter.time_synchronizer %}
+import time
+{%- endif %}
 from decimal import Decimal
 from typing import Any, Callable, Dict, List, Optional, Tuple
-from unittest.mock import AsyncMock{% if cookiecutter.time_synchronizer %}, patch{% endif %}
+from unittest.mock import AsyncMock, patch
 
 from aioresponses import aioresponses
 from aioresponses.core import RequestCall
@@ -148,8 +151,11 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
 
     @property
     def balance_event_websocket_update(self):
+{%- if not cookiecutter.balance_channel %}
+        # The exchange pushes no balance events: this is the kind of message the connector must leave alone.
+{%- endif %}
         return {
-            "e": "outboundAccountPosition",
+            "e": {% if cookiecutter.balance_channel %}CONSTANTS.BALANCE_UPDATE_EVENT_TYPE{% else %}"outboundAccountPosition"{% endif %},
             "E": 1564034571105,
             "u": 1564034571073,
             "B": [{"a": self.base_asset, "f": "10", "l": "5"}],
@@ -339,7 +345,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
     def _execution_report(self, order: InFlightOrder, execution_type: str, status: str,
                           last_filled: Decimal = Decimal("0"), **overrides) -> Dict[str, Any]:
         event = {
-            "e": "executionReport",
+            "e": CONSTANTS.ORDER_TRADE_UPDATE_EVENT_TYPE,
             "E": 1499405658658,
             "s": self.exchange_symbol_for_tokens(self.base_asset, self.quote_asset),
             "c": order.client_order_id,
@@ -457,6 +463,10 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
         self.assertEqual("{{ name }}", self.exchange.name)
         other = self.create_exchange_instance(domain="testnet")
         self.assertEqual("{{ name }}_testnet", other.name)
+
+    def test_throttler_property_exposes_internal_throttler(self):
+        # Other REST consumers of the exchange (e.g. a candles feed) share the connector's rate-limit budget.
+        self.assertIs(self.exchange.throttler, self.exchange._throttler)
 {%- if cookiecutter.time_synchronizer %}
 
     @aioresponses()
@@ -507,21 +517,65 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
         exception = IOError(f"Error executing request POST {url}. HTTP status is 400. "
                             "Error: {'code':-1021,'msg':'Other error.'}")
         self.assertFalse(self.exchange._is_request_exception_related_to_time_synchronizer(exception))
+
+    @aioresponses()
+    def test_timestamp_error_updates_server_time_and_retries(self, mock_api):
+        url = web_utils.private_rest_url(CONSTANTS.ACCOUNTS_PATH_URL)
+        error = {"code": -1021, "msg": "Timestamp for this request is outside of the recvWindow."}
+        mock_api.get(_regex(url), body=json.dumps(error), status=400)
+        mock_api.get(_regex(url), body=json.dumps(self.balance_request_mock_response_for_base_and_quote))
+        time_url = web_utils.public_rest_url(CONSTANTS.SERVER_TIME_PATH_URL)
+        mock_api.get(_regex(time_url), body=json.dumps({"serverTime": 1640000003000}), repeat=True)
+
+        self.async_run_with_timeout(self.exchange._update_balances())
+
+        self.assertEqual(2, len(self._all_executed_requests(mock_api, url)))
+        self.assertLessEqual(1, len(self._all_executed_requests(mock_api, time_url)))
+        self.assertEqual(Decimal("15"), self.exchange.get_balance(self.base_asset))
 {%- else %}
 
     @aioresponses()
     def test_server_time_is_the_local_clock(self, mock_api):
-        # No server time endpoint: the clock offset stays at zero and nothing is requested.
+        # The base class still refreshes its clock offset on every status poll: that must not reach the exchange.
+        before_ms = time.time() * 1e3
+        server_time_ms = self.async_run_with_timeout(web_utils.get_current_server_time())
         self.async_run_with_timeout(self.exchange._update_time_synchronizer())
 
         self.assertEqual(0, len(mock_api.requests))
-        self.assertAlmostEqual(self.exchange._exchange_time(), asyncio.get_event_loop().time(), delta=10 ** 10)
+        self.assertLessEqual(before_ms, server_time_ms)
+        self.assertLessEqual(server_time_ms, time.time() * 1e3)
+        self.assertAlmostEqual(time.time(), self.exchange._exchange_time(), delta=1)
+
+    @aioresponses()
+    def test_signed_requests_carry_the_local_time(self, mock_api):
+        url = web_utils.private_rest_url(CONSTANTS.ACCOUNTS_PATH_URL)
+        mock_api.get(_regex(url), body=json.dumps(self.balance_request_mock_response_for_base_and_quote))
+
+        before_ms = int(time.time() * 1e3)
+        self.async_run_with_timeout(self.exchange._update_balances())
+
+        request = self._all_executed_requests(mock_api, url)[0]
+        self.validate_auth_credentials_present(request)
+        self.assertLessEqual(before_ms, request.kwargs["params"]["timestamp"])
+        self.assertLessEqual(request.kwargs["params"]["timestamp"], int(time.time() * 1e3))
 
     def test_no_request_error_calls_for_a_server_time_update(self):
         url = web_utils.private_rest_url(CONSTANTS.ORDER_PATH_URL)
         exception = IOError(f"Error executing request POST {url}. HTTP status is 400. "
                             "Error: {'code':-1021,'msg':'Timestamp for this request is outside of the recvWindow.'}")
         self.assertFalse(self.exchange._is_request_exception_related_to_time_synchronizer(exception))
+
+    @aioresponses()
+    def test_timestamp_error_is_not_retried(self, mock_api):
+        # With server time synchronisation a timestamp error triggers a clock update and one retry; here it is final.
+        url = web_utils.private_rest_url(CONSTANTS.ACCOUNTS_PATH_URL)
+        error = {"code": -1021, "msg": "Timestamp for this request is outside of the recvWindow."}
+        mock_api.get(_regex(url), body=json.dumps(error), status=400, repeat=True)
+
+        with self.assertRaises(IOError):
+            self.async_run_with_timeout(self.exchange._update_balances())
+
+        self.assertEqual(1, len(self._all_executed_requests(mock_api, url)))
 {%- endif %}
 
     @aioresponses()
@@ -643,6 +697,25 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
         locked = order.amount * order.price * (Decimal("1") + self.exchange.estimate_fee_pct(True))
         self.assertEqual(Decimal("2000") - locked, self.exchange.get_available_balance(self.quote_asset))
 
+    @aioresponses()
+    def test_balance_update_snapshots_the_orders_in_flight(self, mock_api):
+        # The REST balances already discount the open orders: the snapshot taken with them keeps those orders from
+        # being discounted twice, while orders placed later still are.
+        self._poll_due()
+        first_order = self._track_order(order_id="OID1", exchange_order_id="100234")
+        url = web_utils.private_rest_url(CONSTANTS.ACCOUNTS_PATH_URL)
+        mock_api.get(_regex(url), body=json.dumps(self.balance_request_mock_response_for_base_and_quote))
+
+        self.async_run_with_timeout(self.exchange._update_all_balances())
+
+        self.assertIn(first_order.client_order_id, self.exchange.in_flight_orders_snapshot)
+        self.assertEqual(self.exchange.current_timestamp, self.exchange.in_flight_orders_snapshot_timestamp)
+        self.assertEqual(Decimal("2000"), self.exchange.get_available_balance(self.quote_asset))
+
+        second_order = self._track_order(order_id="OID2", exchange_order_id="100235")
+        locked = second_order.amount * second_order.price * (Decimal("1") + self.exchange.estimate_fee_pct(True))
+        self.assertEqual(Decimal("2000") - locked, self.exchange.get_available_balance(self.quote_asset))
+
     def test_balance_events_are_not_expected_on_the_user_stream(self):
         self.exchange._account_balances[self.base_asset] = Decimal("1")
         self.exchange._account_available_balances[self.base_asset] = Decimal("1")
@@ -650,38 +723,68 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
         self._process_user_stream_events(self.balance_event_websocket_update)
 
         self.assertEqual(Decimal("1"), self.exchange.get_balance(self.base_asset))
+        self.assertEqual(Decimal("1"), self.exchange.get_available_balance(self.base_asset))
 {%- else %}
 
     def test_balance_event_updates_total_and_available_balances(self):
-        self._process_user_stream_events(self.balance_event_websocket_update)
+        # Each event lists the assets that changed: the others keep the balances they had.
+        self.assertTrue(self.exchange.real_time_balance_update)
+        self.exchange._account_balances["OTHER"] = Decimal("3")
+        self.exchange._account_available_balances["OTHER"] = Decimal("2")
+        event = self.balance_event_websocket_update
+        event["B"].append({"a": self.quote_asset, "f": "1999.5", "l": "0.5"})
+
+        self._process_user_stream_events(event)
 
         self.assertEqual(Decimal("15"), self.exchange.get_balance(self.base_asset))
         self.assertEqual(Decimal("10"), self.exchange.available_balances[self.base_asset])
+        self.assertEqual(Decimal("2000"), self.exchange.get_balance(self.quote_asset))
+        self.assertEqual(Decimal("1999.5"), self.exchange.get_available_balance(self.quote_asset))
+        self.assertEqual(Decimal("3"), self.exchange.get_balance("OTHER"))
+        self.assertEqual(Decimal("2"), self.exchange.get_available_balance("OTHER"))
 {%- endif %}
 
-    def test_client_order_id_on_order(self):
+    @patch("hummingbot.connector.utils.get_tracking_nonce")
+    def test_client_order_id_on_order(self, mocked_nonce):
+        mocked_nonce.return_value = 7
+
         result = self.exchange.buy(
             trading_pair=self.trading_pair,
             amount=Decimal("1"),
             order_type=OrderType.LIMIT,
             price=Decimal("2"),
         )
-        self.assertTrue(result.startswith(CONSTANTS.HBOT_ORDER_ID_PREFIX))
-        self.assertLessEqual(len(result), CONSTANTS.MAX_ORDER_ID_LEN)
         expected_client_order_id = get_new_client_order_id(
-            is_buy=False,
+            is_buy=True,
             trading_pair=self.trading_pair,
             hbot_order_id_prefix=CONSTANTS.HBOT_ORDER_ID_PREFIX,
             max_id_len=CONSTANTS.MAX_ORDER_ID_LEN,
         )
+        self.assertEqual(expected_client_order_id, result)
+
         result = self.exchange.sell(
             trading_pair=self.trading_pair,
             amount=Decimal("1"),
             order_type=OrderType.LIMIT,
             price=Decimal("2"),
         )
-        self.assertEqual(expected_client_order_id[:len(CONSTANTS.HBOT_ORDER_ID_PREFIX) + 1],
-                         result[:len(CONSTANTS.HBOT_ORDER_ID_PREFIX) + 1])
+        expected_client_order_id = get_new_client_order_id(
+            is_buy=False,
+            trading_pair=self.trading_pair,
+            hbot_order_id_prefix=CONSTANTS.HBOT_ORDER_ID_PREFIX,
+            max_id_len=CONSTANTS.MAX_ORDER_ID_LEN,
+        )
+        self.assertEqual(expected_client_order_id, result)
+
+    def test_client_order_ids_fit_the_exchange_limits(self):
+        # Real nonces, both sides: the exchange rejects ids over its maximum length or without the broker prefix.
+        with patch.object(self.exchange, "_create_order", AsyncMock()):  # ids only: no order reaches the exchange
+            order_ids = [self.place_buy_order(), self.place_sell_order()]
+        for order_id in order_ids:
+            self.assertTrue(order_id.startswith(CONSTANTS.HBOT_ORDER_ID_PREFIX))
+            self.assertLessEqual(len(order_id), CONSTANTS.MAX_ORDER_ID_LEN)
+        self.assertEqual(CONSTANTS.HBOT_ORDER_ID_PREFIX, self.exchange.client_order_id_prefix)
+        self.assertEqual(CONSTANTS.MAX_ORDER_ID_LEN, self.exchange.client_order_id_max_length)
 
     @aioresponses()
     def test_place_order_manage_server_overloaded_error_unknown_order(self, mock_api):
@@ -718,12 +821,35 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
                 price=Decimal("2"),
             ))
 
-    def test_format_trading_rules_reads_min_notional_or_notional(self):
-        for notional_filter in ({"filterType": "MIN_NOTIONAL", "minNotional": "0.00100000"},
-                                {"filterType": "NOTIONAL", "minNotional": "10.00000000", "maxNotional": "10000"}):
-            filters = self._trading_rule_filters[:2] + [notional_filter]
-            exchange_info = {"symbols": [self._symbol_info("COINALPHA", "HBOT", ["SPOT"], filters)]}
+    def test_format_trading_rules__min_notional_present(self):
+        filters = self._trading_rule_filters[:2] + [{"filterType": "MIN_NOTIONAL", "minNotional": "0.00100000"}]
+        exchange_info = {"symbols": [self._symbol_info(self.base_asset, self.quote_asset, ["SPOT"], filters)]}
 
-            result = self.async_run_with_timeout(self.exchange._format_trading_rules(exchange_info))
+        result = self.async_run_with_timeout(self.exchange._format_trading_rules(exchange_info))
 
-            self.assertEqual(Decimal(notional_filter["minNotional"]), result[0].min_notional_size)
+        self.assertEqual(Decimal("0.00100000"), result[0].min_notional_size)
+
+    def test_format_trading_rules__notional_but_no_min_notional_present(self):
+        filters = self._trading_rule_filters[:2] + [{
+            "filterType": "NOTIONAL",
+            "minNotional": "10.00000000",
+            "applyMinToMarket": False,
+            "maxNotional": "10000.00000000",
+            "applyMaxToMarket": False,
+            "avgPriceMins": 5,
+        }]
+        exchange_info = {"symbols": [self._symbol_info(self.base_asset, self.quote_asset, ["SPOT"], filters)]}
+
+        result = self.async_run_with_timeout(self.exchange._format_trading_rules(exchange_info))
+
+        self.assertEqual(Decimal("10"), result[0].min_notional_size)
+
+    def test_format_trading_rules_skips_pairs_not_tradable_on_spot(self):
+        exchange_info = {"symbols": [
+            self._symbol_info(self.base_asset, self.quote_asset, ["SPOT"], self._trading_rule_filters, status="BREAK"),
+            self._symbol_info(self.base_asset, "USDT", ["MARGIN"], self._trading_rule_filters),
+        ]}
+
+        result = self.async_run_with_timeout(self.exchange._format_trading_rules(exchange_info))
+
+        self.assertEqual([], result)
