@@ -34,9 +34,9 @@ docs: venv
 	$(BIN)/python -m mkdocs build --strict
 
 # Regenerate a connector inside a hummingbot checkout with this template version, keeping the author's edits:
-# make update-connector HUMMINGBOT_ROOT=~/hummingbot CONNECTOR=my_exchange
+# make update-connector HUMMINGBOT_ROOT=~/hummingbot CONNECTOR=my_exchange [CHECKOUT=<template commit or tag>]
 update-connector: venv
-	$(BIN)/python tools/update_connector.py "$(HUMMINGBOT_ROOT)" "$(CONNECTOR)"
+	$(BIN)/python tools/update_connector.py "$(HUMMINGBOT_ROOT)" "$(CONNECTOR)" $(if $(CHECKOUT),--checkout "$(CHECKOUT)")
 
 clean:
 	rm -rf build $(VENV)
