@@ -60,11 +60,11 @@ def _missing_members(workspace: Path) -> dict:
         f"test.hummingbot.connector.exchange.{NAME}.test_{NAME}_exchange:{PREFIX}ExchangeTests":
             spec_names.EXCHANGE_TEST_METHODS,
     }
-    script = textwrap.dedent(f"""
+    script = textwrap.dedent("""
         import importlib, json, sys
         import conftest  # the workspace's own path and discovery set-up
         checks = json.loads(sys.argv[1])
-        missing = {{}}
+        missing = {}
         for target, names in checks.items():
             module_name, _, attribute = target.partition(":")
             owner = importlib.import_module(module_name)
