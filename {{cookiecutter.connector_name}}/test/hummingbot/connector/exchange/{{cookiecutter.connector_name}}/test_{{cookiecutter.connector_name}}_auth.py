@@ -33,9 +33,12 @@ class {{ cookiecutter.__class_prefix }}AuthTests(TestCase):
         time_patcher.start()
         self.addCleanup(time_patcher.stop)
 {%- endif %}
-        self.auth = {{ cookiecutter.__class_prefix }}Auth(
+        self.auth = self._make_auth(self._secret)
+
+    def _make_auth(self, secret: str) -> {{ cookiecutter.__class_prefix }}Auth:
+        return {{ cookiecutter.__class_prefix }}Auth(
             api_key=self._api_key,
-            secret_key=self._secret,
+            secret_key=secret,
 {%- for credential in extra_credentials %}
             {{ credential }}=self._{{ credential }},
 {%- endfor %}
@@ -93,16 +96,7 @@ class {{ cookiecutter.__class_prefix }}AuthTests(TestCase):
         self.assertEqual(self._api_key, configured_request.headers["X-MBX-APIKEY"])
 
     def test_signature_changes_with_the_secret(self):
-        other_auth = {{ cookiecutter.__class_prefix }}Auth(
-            api_key=self._api_key,
-            secret_key="anotherSecret",
-{%- for credential in extra_credentials %}
-            {{ credential }}=self._{{ credential }},
-{%- endfor %}
-{%- if cookiecutter.time_synchronizer %}
-            time_provider=self._time_provider,
-{%- endif %}
-        )
+        other_auth = self._make_auth("anotherSecret")
         params = {"symbol": "LTCBTC"}
 
         self.assertNotEqual(self.auth.add_auth_to_params(dict(params))["signature"],
