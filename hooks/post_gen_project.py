@@ -17,28 +17,28 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-ANSWERS_FILE = ".cruft.json"
-CHECKLIST_FILE = "CHECKLIST.md"
+# The template's own tooling (spot_connector/) lives beside the hooks; cookiecutter runs each hook from a copy in the
+# temporary folder, so the folder is rendered in by the Jinja extension. Imported unrendered (tests), it is unused.
+RENDERED_TEMPLATE_DIR = r'''{{ spot_connector_template_dir | default("") | tojson }}'''
+if RENDERED_TEMPLATE_DIR.startswith('"'):  # rendered: a JSON string
+    sys.path.insert(0, json.loads(RENDERED_TEMPLATE_DIR))
+
+from spot_connector.facts import (  # noqa: E402
+    ANSWERS_FILE,
+    CHECKLIST_FILE,
+    LEGACY_CONF_GLOBAL_TEMPLATE,
+    RENDER_IN_PROGRESS_MARKER,
+    connector_folders,
+    is_hummingbot_checkout,
+)
+
 TODO_MARKERS_PLACEHOLDER = "<!-- todo-markers -->"
-LEGACY_CONF_GLOBAL_TEMPLATE = Path("hummingbot") / "templates" / "conf_global_TEMPLATE.yml"
 # Context entries that describe one run on one machine, not the connector: saving them would make renders differ.
 RUN_SPECIFIC_KEYS = ("_output_dir", "_repo_dir", "_checkout")
 
 
-def connector_folders(name: str) -> List[str]:
-    """The spec's "Directory Setup": where the connector and its tests live, from a checkout's (or workspace's) root."""
-    return [f"hummingbot/connector/exchange/{name}", f"test/hummingbot/connector/exchange/{name}"]
-
-
 def is_true(value: Any) -> bool:
     return value is True or str(value).strip().lower() in ("1", "true", "yes", "y", "on")
-
-
-def is_hummingbot_checkout(root: Path) -> bool:
-    """A hummingbot source tree: the package with its exchange connectors, and the test tree beside it."""
-    return ((root / "hummingbot" / "__init__.py").is_file()
-            and (root / "hummingbot" / "connector" / "exchange").is_dir()
-            and (root / "test" / "hummingbot").is_dir())
 
 
 def target_checkout(answers: Dict[str, Any]) -> Optional[Path]:
@@ -208,6 +208,7 @@ def main(answers: Dict[str, Any]) -> int:
     if checkout is None:
         if not is_running_under_cruft(answers):
             write_answers_file(workspace, answers)
+        (workspace / RENDER_IN_PROGRESS_MARKER).unlink(missing_ok=True)  # complete: the watchdog leaves it be
         return 0
     try:
         render_into_checkout(workspace, checkout, answers)
@@ -216,10 +217,11 @@ def main(answers: Dict[str, Any]) -> int:
               file=sys.stderr)
         return 1
     os.chdir(checkout)
-    shutil.rmtree(workspace)  # the staging workspace: its connector folders now live in the checkout
+    shutil.rmtree(workspace)  # the staging workspace, created by this render: its connector folders are in place
     return 0
 
 
 if __name__ == "__main__":
+    os.unlink(__file__)  # cookiecutter writes each hook to a temporary file and never removes it
     ANSWERS_JSON = r'''{{ cookiecutter | tojson }}'''
     sys.exit(main(json.loads(ANSWERS_JSON)))

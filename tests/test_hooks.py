@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from checkout import tree_digest
+
+from spot_connector import answers as answer_rules
 from rendering import TEMPLATE_ROOT, VENV_BIN, clean_template, workspace_env
 
 
@@ -21,9 +23,12 @@ def load_hook(name: str):
     return module
 
 
-pre_gen = load_hook("pre_gen_project")
 post_gen = load_hook("post_gen_project")
 DEFAULT_ANSWERS = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
+
+
+def refusals(answers):
+    return answer_rules.check_answers(answers, DEFAULT_ANSWERS, rendered=True)[1]
 
 
 def default_answers(**changes):
@@ -34,18 +39,18 @@ def default_answers(**changes):
 
 
 def test_the_default_answers_are_valid():
-    assert pre_gen.validate_answers(default_answers()) == []
+    assert refusals(default_answers()) == []
 
 
 @pytest.mark.parametrize("name", ["acme", "gate_io", "a1", "x" * 40, "crypto_com"])
 def test_good_connector_names(name):
-    assert pre_gen.validate_connector_name(name) is None
+    assert answer_rules.check_connector_name(name)[1] is None
 
 
 @pytest.mark.parametrize("name", ["Acme", "my-exchange", "1acme", "class", "match", "a/b", "..", "my exchange", "",
                                   "x" * 41, "a;rm -rf", "acme_", "a__b", "_acme", "ácme"])
 def test_bad_connector_names(name):
-    assert pre_gen.validate_connector_name(name).startswith(f"connector_name {name!r} is invalid")
+    assert answer_rules.check_connector_name(name)[1].startswith(f"connector_name {name!r} is invalid")
 
 
 @pytest.mark.parametrize("answer, value", [
@@ -58,7 +63,7 @@ def test_bad_connector_names(name):
     ("time_synchronizer", "maybe"), ("example_trading_pair", "btc-usdt"), ("default_domain", "COM"),
 ])
 def test_each_bad_answer_gets_one_line_naming_it(answer, value):
-    errors = pre_gen.validate_answers(default_answers(**{answer: value}))
+    errors = refusals(default_answers(**{answer: value}))
     assert len(errors) == 1
     assert errors[0].startswith(f"{answer} {value!r} is invalid: ")
     assert "\n" not in errors[0]
@@ -70,12 +75,12 @@ def test_each_bad_answer_gets_one_line_naming_it(answer, value):
     ("extra_api_keys", ""), ("user_stream", "ws_api"),
 ])
 def test_good_answers(answer, value):
-    assert pre_gen.validate_answers(default_answers(**{answer: value})) == []
+    assert refusals(default_answers(**{answer: value})) == []
 
 
 def test_hummingbot_root_must_be_a_checkout(tmp_path):
-    assert pre_gen.validate_hummingbot_root("") is None
-    assert pre_gen.validate_hummingbot_root(str(tmp_path)).startswith("hummingbot_root")
+    assert answer_rules.check_hummingbot_root("")[1] is None
+    assert answer_rules.check_hummingbot_root(str(tmp_path))[1].startswith("hummingbot_root")
 
 
 # ---- as cookiecutter runs them ----

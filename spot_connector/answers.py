@@ -1,0 +1,320 @@
+"""
+The answers: what each prompt accepts, how an accepted answer is normalised, and what the template derives from them.
+
+Every rule is a small function `(value) -> (normalised value, None)` or `(value, "one line naming the prompt and the
+rule")`. `check_answers` runs them all; the Jinja guard (`jinja_guard.py`) and the pre-gen hook call it, so an answer
+is checked before cookiecutter evaluates it and again, as data, before anything is written.
+"""
+import builtins
+import keyword
+import re
+import string
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple
+from urllib.parse import urlsplit, urlunsplit
+
+from spot_connector.facts import BASE_CREDENTIALS, connector_folders, is_hummingbot_checkout
+
+SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+MAX_CONNECTOR_NAME_LENGTH = 40
+MAX_CREDENTIAL_NAME_LENGTH = 40
+MIN_ORDER_BOOK_DEPTH = 100
+MAX_WHOLE_NUMBER = 999_999_999
+MAX_FEE_LENGTH = 20
+MAX_URL_LENGTH = 2000
+USER_STREAM_CHOICES = ("listen_key", "ws_api")
+# The API version the rendered web utils append to `rest_url` (PUBLIC_API_VERSION in the constants module).
+REST_API_VERSION_SEGMENT = "v3"
+# What starts a Jinja expression, statement or comment: an answer holding one would be evaluated as a template.
+TEMPLATE_SYNTAX = ("{{", "{%", "{#")
+# Characters allowed in a URL path (RFC 3986 pchar and "/"), less the quotes and backslash that would end or escape
+# the Python string literal the URL is rendered into.
+URL_PATH_CHARACTERS = set(string.ascii_letters + string.digits + "-._~!$&()*+,;=:@%/")
+RESERVED_NAMES_FILE = Path(__file__).with_name("reserved_names.txt")
+
+Checked = Tuple[Any, Optional[str]]
+
+
+def holds_template_syntax(value: Any) -> bool:
+    """True when a string anywhere in the value (lists and dicts included) would start Jinja syntax."""
+    if isinstance(value, str):
+        return any(start in value for start in TEMPLATE_SYNTAX)
+    if isinstance(value, dict):
+        return any(holds_template_syntax(key) or holds_template_syntax(item) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(holds_template_syntax(item) for item in value)
+    return False
+
+
+def _is_snake_case_identifier(value: Any) -> bool:
+    return (isinstance(value, str) and bool(SNAKE_CASE.match(value)) and not keyword.iskeyword(value)
+            and not keyword.issoftkeyword(value))
+
+
+# ---- names ----
+def check_connector_name(value: Any) -> Checked:
+    if not _is_snake_case_identifier(value) or len(value) > MAX_CONNECTOR_NAME_LENGTH:
+        return value, (f"connector_name {value!r} is invalid: use lowercase snake_case (a-z, 0-9 and single "
+                       f"underscores), starting with a letter, at most {MAX_CONNECTOR_NAME_LENGTH} characters, "
+                       f"not a Python keyword")
+    return value, None
+
+
+def reserved_credential_names() -> frozenset:
+    """
+    Names an extra credential must not take: every name the rendered modules use (reserved_names.txt, kept complete
+    by a test that reads the renders), Python's builtins and the credentials every connector has.
+    """
+    listed = {line.strip() for line in RESERVED_NAMES_FILE.read_text().splitlines()
+              if line.strip() and not line.startswith("#")}
+    return frozenset(listed | set(dir(builtins)) | set(BASE_CREDENTIALS))
+
+
+def split_credentials(value: str) -> List[str]:
+    return [name.strip() for name in value.split(",")] if value.strip() else []
+
+
+def check_extra_api_keys(value: Any) -> Checked:
+    rule = (f"use comma-separated snake_case names of at most {MAX_CREDENTIAL_NAME_LENGTH} characters, each once, "
+            f"none a name the connector already uses (e.g. passphrase,memo), or nothing")
+    if not isinstance(value, str):
+        return value, f"extra_api_keys {value!r} is invalid: {rule}"
+    names = split_credentials(value)
+    malformed = [name for name in names
+                 if not _is_snake_case_identifier(name) or len(name) > MAX_CREDENTIAL_NAME_LENGTH]
+    if malformed or len(set(names)) != len(names):
+        return value, f"extra_api_keys {value!r} is invalid: {rule}"
+    taken = [name for name in names if name in reserved_credential_names()]
+    if taken:
+        return value, (f"extra_api_keys {value!r} is invalid: {', '.join(taken)} is a name the rendered connector "
+                       f"already uses; pick another (e.g. passphrase, memo)")
+    return ",".join(names), None
+
+
+# ---- URLs ----
+def _check_url(answer: str, value: Any, schemes: Tuple[str, ...]) -> Checked:
+    """Scheme, host, optional port and path only; the path's doubled slashes are folded."""
+    allowed = " or ".join(f"{scheme}://" for scheme in schemes)
+    refusal = (f"{answer} {value!r} is invalid: use an {allowed} URL with a host and a path only (no user:password@, "
+               f"query, fragment, spaces, quotes, control or non-ASCII characters)")
+    if (not isinstance(value, str) or len(value) > MAX_URL_LENGTH or not value.isascii() or not value.isprintable()
+            or any(character.isspace() for character in value)):
+        return value, refusal
+    try:
+        parts = urlsplit(value)
+        parts.port  # raises ValueError for a port that is not a number from 0 to 65535
+    except ValueError:
+        return value, refusal
+    host = parts.hostname or ""
+    if (parts.scheme not in schemes or not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?", host)
+            or "@" in parts.netloc or parts.query or parts.fragment or "?" in value or "#" in value
+            or not set(parts.path) <= URL_PATH_CHARACTERS):
+        return value, refusal
+    path = re.sub(r"/{2,}", "/", parts.path)
+    return urlunsplit((parts.scheme, parts.netloc.lower(), path, "", "")), None
+
+
+def check_rest_url(value: Any) -> Checked:
+    """The base the web utils append `v3/<path>` to: it ends in exactly one slash and not in the version itself."""
+    url, error = _check_url("rest_url", value, ("https", "http"))
+    if error:
+        return url, error
+    parts = urlsplit(url)
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if segments and segments[-1] == REST_API_VERSION_SEGMENT:
+        segments.pop()  # the constants module adds the version: keeping it would render /v3/v3/
+    path = "/" + "".join(f"{segment}/" for segment in segments)
+    return urlunsplit((parts.scheme, parts.netloc, path, "", "")), None
+
+
+def check_wss_url(value: Any) -> Checked:
+    return _check_url("wss_url", value, ("wss", "ws"))
+
+
+def check_wss_api_url(value: Any) -> Checked:
+    return _check_url("wss_api_url", value, ("wss", "ws"))
+
+
+# ---- plain values ----
+def check_default_domain(value: Any) -> Checked:
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,39}", value):
+        return value, (f"default_domain {value!r} is invalid: use up to 40 lowercase letters, digits, '.', '-' or '_' "
+                       f"(e.g. com)")
+    return value, None
+
+
+def check_example_trading_pair(value: Any) -> Checked:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z0-9]{1,20}-[A-Z0-9]{1,20}", value):
+        return value, (f"example_trading_pair {value!r} is invalid: use hummingbot's BASE-QUOTE form in capitals "
+                       f"(e.g. BTC-USDT)")
+    return value, None
+
+
+def _check_fee(answer: str, value: Any) -> Checked:
+    refusal = f"{answer} {value!r} is invalid: use a decimal fraction from 0 up to (not including) 1, e.g. 0.001"
+    text = str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
+    if not text or len(text) > MAX_FEE_LENGTH or not text.isascii() or text != text.strip():
+        return value, refusal
+    try:
+        fee = Decimal(text)
+    except InvalidOperation:
+        return value, refusal
+    if not fee.is_finite() or not Decimal("0") <= fee < Decimal("1"):
+        return value, refusal
+    return format(fee, "f"), None  # plain notation: 1e-3 renders as 0.001
+
+
+def check_maker_fee(value: Any) -> Checked:
+    return _check_fee("maker_fee", value)
+
+
+def check_taker_fee(value: Any) -> Checked:
+    return _check_fee("taker_fee", value)
+
+
+def _whole_number(value: Any) -> Optional[int]:
+    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_WHOLE_NUMBER)) + 3):
+        return None
+    return int(text)  # leading zeros are dropped: 0100 is 100, not an octal literal that does not compile
+
+
+def _check_whole_number(answer: str, minimum: int) -> Callable[[Any], Checked]:
+    def check(value: Any) -> Checked:
+        number = _whole_number(value)
+        if number is None or not minimum <= number <= MAX_WHOLE_NUMBER:
+            return value, f"{answer} {value!r} is invalid: use a whole number from {minimum} to {MAX_WHOLE_NUMBER}"
+        return str(number), None
+    return check
+
+
+def _check_boolean(answer: str) -> Callable[[Any], Checked]:
+    def check(value: Any) -> Checked:
+        if not isinstance(value, bool):
+            return value, f"{answer} {value!r} is invalid: answer yes or no (true/false)"
+        return value, None
+    return check
+
+
+def check_user_stream(value: Any) -> Checked:
+    if value not in USER_STREAM_CHOICES:
+        return value, f"user_stream {value!r} is invalid: choose one of {', '.join(USER_STREAM_CHOICES)}"
+    return value, None
+
+
+def check_hummingbot_root(value: Any) -> Checked:
+    """Empty for a standalone workspace; otherwise a checkout, resolved from the folder cookiecutter was run in."""
+    if value in ("", None):
+        return "", None
+    refusal = (f"hummingbot_root {value!r} is invalid: give the root folder of a hummingbot checkout (it holds "
+               f"hummingbot/connector/exchange/ and test/hummingbot/), or nothing for a standalone workspace")
+    if not isinstance(value, str) or not value.isprintable():
+        return value, refusal
+    try:
+        root = Path(value).expanduser().resolve()
+        is_checkout = is_hummingbot_checkout(root)
+    except (OSError, RuntimeError, ValueError):
+        return value, refusal
+    return (str(root), None) if is_checkout else (value, refusal)
+
+
+CHOICES = {"user_stream": USER_STREAM_CHOICES}
+
+CHECKS: Dict[str, Callable[[Any], Checked]] = {
+    "connector_name": check_connector_name,
+    "rest_url": check_rest_url,
+    "wss_url": check_wss_url,
+    "wss_api_url": check_wss_api_url,
+    "default_domain": check_default_domain,
+    "example_trading_pair": check_example_trading_pair,
+    "maker_fee": check_maker_fee,
+    "taker_fee": check_taker_fee,
+    "order_book_depth": _check_whole_number("order_book_depth", MIN_ORDER_BOOK_DEPTH),
+    "ws_heartbeat_interval": _check_whole_number("ws_heartbeat_interval", 1),
+    "rate_limit_request_weight_per_minute": _check_whole_number("rate_limit_request_weight_per_minute", 1),
+    "rate_limit_orders_per_10_seconds": _check_whole_number("rate_limit_orders_per_10_seconds", 1),
+    "rate_limit_orders_per_day": _check_whole_number("rate_limit_orders_per_day", 1),
+    "rate_limit_raw_requests_per_5_minutes": _check_whole_number("rate_limit_raw_requests_per_5_minutes", 1),
+    "time_synchronizer": _check_boolean("time_synchronizer"),
+    "user_stream": check_user_stream,
+    "extra_api_keys": check_extra_api_keys,
+    "balance_channel": _check_boolean("balance_channel"),
+    "hummingbot_root": check_hummingbot_root,
+    "_replace_existing": _check_boolean("_replace_existing"),
+}
+
+
+# ---- what the template derives (cookiecutter.json computes the `__` values with these, as Jinja filters) ----
+def class_prefix(connector_name: str) -> str:
+    """gate_io -> GateIo, as hummingbot derives the exchange class name."""
+    return "".join(part.capitalize() for part in str(connector_name).split("_"))
+
+
+def display_name(connector_name: str) -> str:
+    return " ".join(part.capitalize() for part in str(connector_name).split("_"))
+
+
+def api_credentials(extra_api_keys: str) -> str:
+    """Every credential the connector takes, comma-separated: the API key and secret, then the extra ones."""
+    return ",".join([*BASE_CREDENTIALS, *split_credentials(str(extra_api_keys))])
+
+
+DERIVED: Dict[str, Tuple[str, Callable[[str], str]]] = {
+    "__class_prefix": ("connector_name", class_prefix),
+    "__display_name": ("connector_name", display_name),
+    "__api_credentials": ("extra_api_keys", api_credentials),
+}
+
+
+def check_derived(answers: Dict[str, Any], template_defaults: Dict[str, Any], rendered: bool) -> List[str]:
+    """
+    A derived value is the template's own: before cookiecutter renders the answers, its unrendered default from
+    cookiecutter.json; after, exactly what the template computes.
+    """
+    errors = []
+    for key, (source, derive) in DERIVED.items():
+        allowed = [derive(answers.get(source, ""))] if rendered else [template_defaults.get(key)]
+        if key in answers and answers[key] not in allowed:
+            errors.append(f"{key} {answers[key]!r} is refused: the template derives it from {source}; do not set it")
+    return errors
+
+
+def check_template_syntax(answers: Dict[str, Any], template_defaults: Dict[str, Any]) -> List[str]:
+    """Answers are data: one that would start a Jinja expression, statement or comment is refused unevaluated."""
+    return [f"{key} {value!r} is refused: answers are data, and {{{{, {{% or {{# would run as a template; remove it"
+            for key, value in answers.items()
+            if key != "__prompts__" and holds_template_syntax(value) and value != template_defaults.get(key)]
+
+
+def existing_connector_folders(hummingbot_root: Path, connector_name: str) -> List[Path]:
+    return [hummingbot_root / folder for folder in connector_folders(connector_name)
+            if (hummingbot_root / folder).exists() or (hummingbot_root / folder).is_symlink()]
+
+
+def check_answers(answers: Dict[str, Any], template_defaults: Dict[str, Any],
+                  rendered: bool) -> Tuple[Dict[str, Any], List[str]]:
+    """
+    (normalised answers, one line per refused answer in prompt order). Only the answers present are checked: before
+    cookiecutter renders them (`rendered` False), the context holds the defaults and the answers given on the command
+    line or by cruft; after, every answer.
+    """
+    errors = check_template_syntax(answers, template_defaults)
+    if errors:
+        return answers, errors  # nothing else looks at a value that would run as a template
+    normalised = dict(answers)
+    for key, check in CHECKS.items():
+        if not rendered and isinstance(answers.get(key), list) and key in CHOICES:
+            if sorted(answers[key]) != sorted(CHOICES[key]):  # cookiecutter keeps the options until it prompts
+                errors.append(f"{key} {answers[key]!r} is invalid: the choices are {', '.join(CHOICES[key])}")
+        elif key in answers:
+            normalised[key], error = check(answers[key])
+            if error:
+                errors.append(error)
+    errors += check_derived(normalised, template_defaults, rendered)
+    root = normalised.get("hummingbot_root")
+    if not errors and root and not normalised.get("_replace_existing"):
+        for folder in existing_connector_folders(Path(root), normalised["connector_name"]):
+            errors.append(f"hummingbot_root: {folder} already exists; nothing was changed "
+                          f"(answer _replace_existing=true to replace it)")
+    return normalised, errors

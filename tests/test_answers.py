@@ -1,0 +1,142 @@
+"""The answer rules (spot_connector/answers.py): what each prompt accepts, and how an accepted answer is normalised."""
+import json
+
+import pytest
+
+from reserved_names import names_the_renders_use, reserved_names_listed
+from rendering import TEMPLATE_ROOT
+
+from spot_connector import answers as rules
+
+TEMPLATE_DEFAULTS = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
+
+
+def rendered_defaults(**changes):
+    """The answers as cookiecutter hands them to the hooks with every default taken: derived values computed."""
+    answers = {key: value for key, value in TEMPLATE_DEFAULTS.items() if not key.startswith("__")}
+    answers["user_stream"] = "listen_key"
+    answers.update(changes)
+    answers["__class_prefix"] = rules.class_prefix(answers["connector_name"])
+    answers["__display_name"] = rules.display_name(answers["connector_name"])
+    answers["__api_credentials"] = rules.api_credentials(answers["extra_api_keys"])
+    return answers
+
+
+def checked(**changes):
+    return rules.check_answers(rendered_defaults(**changes), TEMPLATE_DEFAULTS, rendered=True)
+
+
+@pytest.mark.parametrize("answer, given, normalised", [
+    ("order_book_depth", "0100", "100"),
+    ("ws_heartbeat_interval", "007", "7"),
+    ("rate_limit_orders_per_day", 200000, "200000"),
+    ("maker_fee", "1e-3", "0.001"),
+    ("taker_fee", "0.0010", "0.0010"),
+    ("rest_url", "https://api.acme.com/api", "https://api.acme.com/api/"),
+    ("rest_url", "https://api.acme.com/api/v3/", "https://api.acme.com/api/"),
+    ("rest_url", "https://api.acme.com//api//v3", "https://api.acme.com/api/"),
+    ("rest_url", "https://API.Acme.com:8443", "https://api.acme.com:8443/"),
+    ("wss_url", "wss://stream.acme.com:9443//ws", "wss://stream.acme.com:9443/ws"),
+    ("extra_api_keys", " passphrase , memo ", "passphrase,memo"),
+])
+def test_accepted_answers_are_normalised(answer, given, normalised):
+    answers, errors = checked(**{answer: given})
+    assert errors == [] and answers[answer] == normalised
+
+
+@pytest.mark.parametrize("answer, value", [
+    ("rest_url", "https://user:password@api.acme.com/api/"),
+    ("rest_url", "https://api.acme.com/api/?key=1"),
+    ("rest_url", "https://api.acme.com/api/#top"),
+    ("rest_url", "https://api.acme.com/a pi/"),
+    ("rest_url", "https://api.acme.com/api/\n"),
+    ("rest_url", "https://api.acme.com/\x00/"),
+    ("rest_url", "https://äpi.acme.com/api/"),
+    ("rest_url", "https://api.acme.com:99999/api/"),
+    ("rest_url", "https://api.acme.com/api\\/"),
+    ("wss_url", "wss://stream.acme.com/ws?x=1"),
+    ("order_book_depth", "1" * 5000),
+    ("order_book_depth", "１００"),
+    ("order_book_depth", True),
+    ("maker_fee", "0." + "1" * 30),
+    ("maker_fee", " 0.1"),
+    ("extra_api_keys", "secret_key"),
+    ("extra_api_keys", "time_provider"),
+    ("extra_api_keys", "self"),
+    ("extra_api_keys", "print"),
+    ("extra_api_keys", "domain"),
+    ("extra_api_keys", "api_key"),
+    ("extra_api_keys", "x" * 41),
+    ("default_domain", "c" * 41),
+    ("example_trading_pair", "B" * 21 + "-USDT"),
+    ("hummingbot_root", "/no/such/checkout"),
+    ("_replace_existing", "yes please"),
+])
+def test_refused_answers_get_one_line_naming_the_prompt(answer, value):
+    _, errors = checked(**{answer: value})
+    assert len(errors) == 1 and errors[0].startswith(f"{answer} {value!r} is invalid: ") and "\n" not in errors[0]
+
+
+@pytest.mark.parametrize("answer", ["maker_fee", "rest_url", "example_trading_pair", "hummingbot_root"])
+@pytest.mark.parametrize("payload", ["{{ 7 * 7 }}", "{% if true %}x{% endif %}", "{# comment #}",
+                                     "{{ cycler.__init__.__globals__.os.system('id') }}"])
+def test_template_syntax_is_refused_before_anything_else(answer, payload):
+    _, errors = checked(**{answer: payload})
+    assert errors == [f"{answer} {payload!r} is refused: answers are data, and {{{{, {{% or {{# would run as a "
+                      f"template; remove it"]
+
+
+def test_template_syntax_in_a_name_is_refused_with_everything_derived_from_it():
+    _, errors = checked(connector_name="{{ 7 * 7 }}")
+    assert [error.split()[0] for error in errors] == ["connector_name", "__class_prefix", "__display_name"]
+
+
+def test_template_syntax_is_found_inside_lists_and_dicts():
+    assert rules.holds_template_syntax(["ok", {"key": "{{ x }}"}])
+    assert rules.holds_template_syntax({"{% x %}": "ok"})
+    assert not rules.holds_template_syntax(["{ not jinja }", {"a": 1, "b": None}])
+
+
+@pytest.mark.parametrize("derived", sorted(rules.DERIVED))
+def test_derived_values_cannot_be_set_from_outside(derived):
+    answers = rendered_defaults()
+    answers[derived] = "Evil"
+    _, errors = rules.check_answers(answers, TEMPLATE_DEFAULTS, rendered=True)
+    assert errors == [f"{derived} 'Evil' is refused: the template derives it from {rules.DERIVED[derived][0]}; "
+                      f"do not set it"]
+
+
+def test_before_rendering_a_derived_value_is_its_unrendered_default():
+    answers = dict(TEMPLATE_DEFAULTS)
+    assert rules.check_answers(answers, TEMPLATE_DEFAULTS, rendered=False)[1] == []
+    answers["__class_prefix"] = "Evil"
+    assert rules.check_answers(answers, TEMPLATE_DEFAULTS, rendered=False)[1] == [
+        "__class_prefix 'Evil' is refused: the template derives it from connector_name; do not set it"]
+    # After rendering, the unrendered default would land in the code as text: refused too.
+    assert checked(__class_prefix=TEMPLATE_DEFAULTS["__class_prefix"])[1] == []  # recomputed by rendered_defaults
+    answers = rendered_defaults()
+    answers["__display_name"] = TEMPLATE_DEFAULTS["__display_name"]
+    assert len(rules.check_answers(answers, TEMPLATE_DEFAULTS, rendered=True)[1]) == 1
+
+
+def test_choices_are_kept_as_options_until_cookiecutter_prompts():
+    assert rules.check_answers({"user_stream": ["ws_api", "listen_key"]}, TEMPLATE_DEFAULTS, rendered=False)[1] == []
+    assert rules.check_answers({"user_stream": ["ws_api", "other"]}, TEMPLATE_DEFAULTS, rendered=False)[1] == [
+        "user_stream ['ws_api', 'other'] is invalid: the choices are listen_key, ws_api"]
+
+
+def test_the_derived_values_follow_the_name_and_credentials():
+    assert rules.class_prefix("gate_io") == "GateIo" and rules.display_name("gate_io") == "Gate Io"
+    assert rules.api_credentials("") == "api_key,api_secret"
+    assert rules.api_credentials(" passphrase , memo") == "api_key,api_secret,passphrase,memo"
+
+
+def test_reserved_names_cover_every_name_the_renders_use():
+    """An extra credential becomes an argument and a `self.` attribute: it must not take a name already in use."""
+    missing = sorted(names_the_renders_use() - reserved_names_listed())
+    assert missing == [], f"refresh spot_connector/reserved_names.txt (python tests/reserved_names.py --write): {missing}"
+
+
+@pytest.mark.parametrize("name", ["passphrase", "memo", "uid", "account_id", "sub_account", "broker_key"])
+def test_the_usual_extra_credentials_are_accepted(name):
+    assert checked(extra_api_keys=name)[1] == []
