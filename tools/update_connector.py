@@ -7,7 +7,11 @@ edits: a three-way merge of the previous render (base), the author's files (ours
 The answers and the template commit are read from the connector's own answers file
 (`hummingbot/connector/exchange/<name>/.cruft.json`, written when the connector was generated), so several connectors in
 one checkout update independently. Only the connector's two folders are written. A conflicting edit is left in the
-file between git's conflict markers and reported; the exit code is then 1.
+file between git's conflict markers and reported; the exit code is then 1 (2 when the update could not be done).
+
+The merge is written to copies of the two folders, which then replace them in one step (spot_connector.placement:
+the checkout's lock, a journal, held signals): an interrupted or failed update leaves the connector as it was, and
+what a killed run left is finished or removed first.
 """
 import argparse
 import filecmp
@@ -19,22 +23,56 @@ import tempfile
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from cookiecutter.exceptions import CookiecutterException
 from cookiecutter.main import cookiecutter
 
-ANSWERS_FILE = ".cruft.json"
+TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(TEMPLATE_ROOT))  # run as a script from a template clone: its tooling lies beside this folder
+
+from spot_connector import facts, placement  # noqa: E402
+
+ANSWERS_FILE = facts.ANSWERS_FILE
+connector_folders = facts.connector_folders
 
 
-def connector_folders(name: str) -> List[str]:
-    return [f"hummingbot/connector/exchange/{name}", f"test/hummingbot/connector/exchange/{name}"]
+class UpdateFailed(Exception):
+    """The update could not be done and nothing was changed; the message is one line for the user."""
 
 
 def git(*args: str, cwd: Optional[Path] = None) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
+def last_line(output: Optional[str]) -> str:
+    lines = (output or "").strip().splitlines()
+    return lines[-1] if lines else "no message"
+
+
+def clone_template(url: str, destination: Path) -> None:
+    try:
+        git("clone", "--quiet", url, str(destination))
+    except subprocess.CalledProcessError as error:
+        raise UpdateFailed(f"could not clone the template from {url}: {last_line(error.stderr)}") from error
+
+
+def resolve_commit(template_clone: Path, revision: str) -> str:
+    """The commit `revision` names; a fresh clone has its branches other than the default one under `origin/`."""
+    for candidate in (revision, f"origin/{revision}"):
+        try:
+            return git("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}", cwd=template_clone)
+        except subprocess.CalledProcessError:
+            continue
+    raise UpdateFailed(f"the template has no commit, tag or branch {revision!r}")
+
+
 def render_at_commit(template_clone: Path, commit: str, answers: Dict, output_dir: Path) -> Path:
     """The standalone workspace the template at `commit` renders for these answers."""
-    git("checkout", "--quiet", "--force", commit, cwd=template_clone)
+    if not commit:
+        raise UpdateFailed("the connector's answers file records no template commit to update from")
+    try:
+        git("checkout", "--quiet", "--force", commit, cwd=template_clone)
+    except subprocess.CalledProcessError as error:
+        raise UpdateFailed(f"the template has no commit {commit}: {last_line(error.stderr)}") from error
     user_answers = {key: value for key, value in answers.items() if not key.startswith("_")}
     user_answers["hummingbot_root"] = ""  # render a workspace: only its two connector folders are used
     config_file = output_dir / "cookiecutter-config.yaml"
@@ -81,23 +119,64 @@ def merge_folder(ours: Path, base: Path, theirs: Path) -> List[str]:
     return conflicts
 
 
+def one_line(error: BaseException) -> str:
+    """The error and the notes placement adds to it (e.g. that the next run finishes a half-done swap), as one line."""
+    text = " ".join([f"{type(error).__name__}: {error}", *getattr(error, "__notes__", [])])
+    return " ".join(text.split())
+
+
+def report(messages: List[str]) -> None:
+    for message in messages:
+        print(message, file=sys.stderr)
+
+
+def refuse_symlinked_folders(hummingbot_root: Path, folders: List[str]) -> None:
+    """Swapping in the merged folder would replace the link itself, leaving the linked folder behind: refuse."""
+    for folder in folders:
+        path = hummingbot_root / folder
+        if path.is_symlink():
+            raise UpdateFailed(f"{path} is a symbolic link (to {path.readlink()}); nothing was changed: the update "
+                               "replaces the folder, so update a checkout that holds the connector itself")
+
+
+def merge_into_copies(hummingbot_root: Path, folders: List[str], base: Path, theirs: Path, merged: Path) -> List[str]:
+    """Copies the author's folders to `merged` and applies the template's change there; returns the conflicts."""
+    conflicts = []
+    for folder in folders:
+        if (hummingbot_root / folder).is_dir():
+            shutil.copytree(hummingbot_root / folder, merged / folder, symlinks=True)
+        conflicts += [f"{folder}/{path}" for path in merge_folder(merged / folder, base / folder, theirs / folder)]
+    return conflicts
+
+
 def update_connector(hummingbot_root: Path, name: str, checkout: Optional[str] = None) -> List[str]:
-    answers_path = hummingbot_root / connector_folders(name)[0] / ANSWERS_FILE
-    state = json.loads(answers_path.read_text())
+    """Updates the connector to the template at `checkout` (default: HEAD); returns the conflicting files."""
+    report(placement.recover_interrupted_placement(hummingbot_root))
+    folders = connector_folders(name)
+    refuse_symlinked_folders(hummingbot_root, folders)
+    answers_path = hummingbot_root / folders[0] / ANSWERS_FILE
+    answers_text = answers_path.read_text()
+    state = json.loads(answers_text)
     answers = state["context"]["cookiecutter"]
     with tempfile.TemporaryDirectory(prefix="spot-connector-update-") as scratch:
         clone = Path(scratch) / "template"
-        git("clone", "--quiet", state["template"], str(clone))
-        new_commit = git("rev-parse", checkout or "HEAD", cwd=clone)
+        clone_template(state["template"], clone)
+        new_commit = resolve_commit(clone, checkout or "HEAD")
         base = render_at_commit(clone, state["commit"], answers, Path(scratch) / "base")
         theirs = render_at_commit(clone, new_commit, answers, Path(scratch) / "new")
-        conflicts = []
-        for folder in connector_folders(name):
-            conflicts += [f"{folder}/{path}" for path in
-                          merge_folder(hummingbot_root / folder, base / folder, theirs / folder)]
-    state["commit"] = new_commit
-    answers["_commit"] = new_commit
-    answers_path.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n")
+        # From reading the author's files to swapping in the merge, nothing else may change the connector.
+        with placement.exclusive_checkout(hummingbot_root) as recovered:
+            report(recovered)
+            refuse_symlinked_folders(hummingbot_root, folders)
+            if answers_path.read_text() != answers_text:
+                raise UpdateFailed(f"{answers_path} changed during the update; nothing was changed: run it again")
+            merged = Path(scratch) / "merged"
+            conflicts = merge_into_copies(hummingbot_root, folders, base, theirs, merged)
+            state["commit"] = new_commit
+            answers["_commit"] = new_commit
+            (merged / folders[0] / ANSWERS_FILE).write_text(json.dumps(state, indent=2, sort_keys=True) + "\n")
+            report(placement.replace_folders(hummingbot_root, {folder: merged / folder for folder in folders
+                                                               if (merged / folder).is_dir()}))
     return conflicts
 
 
@@ -112,7 +191,14 @@ def main(argv: List[str]) -> int:
         print(f"spot-connector: no answers file at {answers_path}: was the connector generated by this template?",
               file=sys.stderr)
         return 2
-    conflicts = update_connector(args.hummingbot_root.resolve(), args.connector_name, args.checkout)
+    try:
+        conflicts = update_connector(args.hummingbot_root.resolve(), args.connector_name, args.checkout)
+    except (UpdateFailed, placement.PlacementError) as error:
+        print(f"spot-connector: {error}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError, KeyError, subprocess.CalledProcessError, CookiecutterException) as error:
+        print(f"spot-connector: the update failed: {one_line(error)}", file=sys.stderr)
+        return 2
     for conflict in conflicts:
         print(f"conflict: {conflict}", file=sys.stderr)
     return 1 if conflicts else 0
