@@ -3,8 +3,8 @@ post_gen_project hook: the steps that follow the render, one small function each
 
 - list the connector's TODO(<name>) spots in CHECKLIST.md;
 - save the answers with the connector (cruft's format) so that it can be regenerated and updated;
-- in a hummingbot checkout: register the API keys in a legacy conf_global_TEMPLATE.yml (hummingbot before 1.6) and
-  move the connector and its tests to the spec's paths, all or nothing;
+- in a hummingbot checkout: move the connector and its tests to the spec's paths and register the API keys in a
+  legacy conf_global_TEMPLATE.yml (hummingbot before 1.6), all or nothing (spot_connector/placement.py);
 - standalone: leave the workspace as rendered.
 The answers arrive as data (cookiecutter's context as JSON), never pasted into code.
 """
@@ -23,10 +23,10 @@ RENDERED_TEMPLATE_DIR = r'''{{ spot_connector_template_dir | default("") | tojso
 if RENDERED_TEMPLATE_DIR.startswith('"'):  # rendered: a JSON string
     sys.path.insert(0, json.loads(RENDERED_TEMPLATE_DIR))
 
+from spot_connector import placement  # noqa: E402
 from spot_connector.facts import (  # noqa: E402
     ANSWERS_FILE,
     CHECKLIST_FILE,
-    LEGACY_CONF_GLOBAL_TEMPLATE,
     RENDER_IN_PROGRESS_MARKER,
     connector_folders,
     is_hummingbot_checkout,
@@ -71,7 +71,7 @@ def write_todo_markers(checklist: Path, markers: List[Tuple[str, int, str]]) -> 
 
 # ---- the answers file ----
 def is_running_under_cruft(answers: Dict[str, Any]) -> bool:
-    """cruft renders through cookiecutter's generate_files, which never sets `_output_dir`; cruft writes its own file."""
+    """cruft renders through cookiecutter's generate_files, which never sets `_output_dir`; cruft writes its file."""
     return "_output_dir" not in answers
 
 
@@ -113,91 +113,22 @@ def answers_file_content(answers: Dict[str, Any], template: str, commit: Optiona
 
 def write_answers_file(folder: Path, answers: Dict[str, Any]) -> None:
     template = template_location(answers["_template"], os.environ.get("PWD"))
-    (folder / ANSWERS_FILE).write_text(answers_file_content(answers, template, template_commit(answers.get("_repo_dir"))))
-
-
-# ---- legacy API key registration (hummingbot before 1.6) ----
-def register_api_keys_in_conf_global(template_path: Path, connector_name: str, credentials: List[str]) -> bool:
-    """
-    Adds `<name>_<credential>: null` for every credential missing from conf_global_TEMPLATE.yml and raises its
-    `template_version` by one; every other line stays as it was. Returns False when nothing had to change.
-    """
-    raw = template_path.read_bytes().decode("utf-8")
-    newline = "\r\n" if "\r\n" in raw else "\n"
-    lines = raw.splitlines(keepends=True)
-    present = {match.group(1) for line in lines if (match := re.match(r"^([A-Za-z0-9_]+)\s*:", line))}
-    missing = [f"{connector_name}_{credential}" for credential in credentials
-               if f"{connector_name}_{credential}" not in present]
-    if not missing:
-        return False
-    for index, line in enumerate(lines):
-        match = re.match(r"^(template_version\s*:\s*)(\d+)(\s*)$", line.rstrip("\r\n"))
-        if match:
-            ending = line[len(line.rstrip("\r\n")):]
-            lines[index] = f"{match.group(1)}{int(match.group(2)) + 1}{match.group(3)}{ending}"
-            break
-    if lines and not lines[-1].endswith(("\n", "\r")):
-        lines[-1] += newline
-    lines += [f"{key}: null{newline}" for key in missing]
-    template_path.write_bytes("".join(lines).encode("utf-8"))
-    return True
+    commit = template_commit(answers.get("_repo_dir"))
+    (folder / ANSWERS_FILE).write_text(answers_file_content(answers, template, commit))
 
 
 # ---- placement into a hummingbot checkout ----
-def place_connector_in_checkout(workspace: Path, hummingbot_root: Path, name: str, replace_existing: bool) -> None:
+def render_into_checkout(workspace: Path, checkout: Path, answers: Dict[str, Any]) -> List[str]:
     """
-    Moves the connector and its tests from the rendered workspace to the spec's paths in the checkout.
-
-    Both folders are first copied next to their destination (same file system), then renamed into place, so a
-    failure at any point is undone and leaves the checkout as it was.
+    The connector folder carries its checklist and answers; placement (locked, all or nothing, safe to interrupt)
+    moves both folders into the checkout and registers the keys in a legacy conf template. Returns its notes.
     """
-    moves = [(workspace / folder, hummingbot_root / folder) for folder in connector_folders(name)]
-    for _, target in moves:
-        if target.exists() and not replace_existing:
-            raise FileExistsError(f"{target} already exists")
-    staged, placed, backups = [], [], []
-    try:
-        for source, target in moves:
-            staging = target.parent / f".{name}.spot-connector-staging"
-            shutil.copytree(source, staging)
-            staged.append((staging, target))
-        for staging, target in staged:
-            if target.exists():
-                backup = target.parent / f".{name}.spot-connector-replaced"
-                os.rename(target, backup)
-                backups.append((backup, target))
-            os.rename(staging, target)
-            placed.append(target)
-    except BaseException:
-        for target in reversed(placed):
-            shutil.rmtree(target)
-        for backup, target in reversed(backups):
-            os.rename(backup, target)
-        for staging, _ in staged:
-            if staging.exists():
-                shutil.rmtree(staging)
-        raise
-    for backup, _ in backups:
-        shutil.rmtree(backup)
-
-
-def render_into_checkout(workspace: Path, checkout: Path, answers: Dict[str, Any]) -> None:
-    """The connector folder carries its checklist and answers; the checkout changes all at once or not at all."""
     name = answers["connector_name"]
     connector_folder = workspace / connector_folders(name)[0]
     write_answers_file(connector_folder, answers)
     os.replace(workspace / CHECKLIST_FILE, connector_folder / CHECKLIST_FILE)
-
-    legacy_template = checkout / LEGACY_CONF_GLOBAL_TEMPLATE
-    original = legacy_template.read_bytes() if legacy_template.is_file() else None
-    if original is not None:
-        register_api_keys_in_conf_global(legacy_template, name, answers["__api_credentials"].split(","))
-    try:
-        place_connector_in_checkout(workspace, checkout, name, replace_existing=is_true(answers.get("_replace_existing")))
-    except BaseException:
-        if original is not None:
-            legacy_template.write_bytes(original)
-        raise
+    return placement.place_connector(workspace, checkout, name, answers["__api_credentials"].split(","),
+                                     replace_existing=is_true(answers.get("_replace_existing")))
 
 
 def main(answers: Dict[str, Any]) -> int:
@@ -211,11 +142,12 @@ def main(answers: Dict[str, Any]) -> int:
         (workspace / RENDER_IN_PROGRESS_MARKER).unlink(missing_ok=True)  # complete: the watchdog leaves it be
         return 0
     try:
-        render_into_checkout(workspace, checkout, answers)
-    except FileExistsError as error:
-        print(f"spot-connector: {error}; nothing was changed (answer _replace_existing=true to replace it)",
-              file=sys.stderr)
+        notes = render_into_checkout(workspace, checkout, answers)
+    except placement.PlacementError as error:
+        print(f"spot-connector: {error}", file=sys.stderr)
         return 1
+    for note in notes:
+        print(note, file=sys.stderr)
     os.chdir(checkout)
     shutil.rmtree(workspace)  # the staging workspace, created by this render: its connector folders are in place
     return 0

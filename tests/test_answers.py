@@ -134,7 +134,7 @@ def test_the_derived_values_follow_the_name_and_credentials():
 def test_reserved_names_cover_every_name_the_renders_use():
     """An extra credential becomes an argument and a `self.` attribute: it must not take a name already in use."""
     missing = sorted(names_the_renders_use() - reserved_names_listed())
-    assert missing == [], f"refresh spot_connector/reserved_names.txt (python tests/reserved_names.py --write): {missing}"
+    assert missing == [], f"refresh spot_connector/reserved_names.txt (tests/reserved_names.py --write): {missing}"
 
 
 @pytest.mark.parametrize("name", ["passphrase", "memo", "uid", "account_id", "sub_account", "broker_key"])

@@ -150,37 +150,6 @@ def test_several_bad_answers_get_a_line_each(tmp_path):
 
 
 # ---- post-generation helpers ----
-CONF_GLOBAL = "# global settings\ntemplate_version: 41\nbinance_api_key: null\nkill_switch_enabled: null\n"
-
-
-def test_register_api_keys_adds_each_credential_and_raises_the_version(tmp_path):
-    template = tmp_path / "conf_global_TEMPLATE.yml"
-    template.write_text(CONF_GLOBAL)
-
-    assert post_gen.register_api_keys_in_conf_global(template, "acme", ["api_key", "api_secret", "passphrase"])
-
-    assert template.read_text() == CONF_GLOBAL.replace("template_version: 41", "template_version: 42") + (
-        "acme_api_key: null\nacme_api_secret: null\nacme_passphrase: null\n")
-
-
-def test_register_api_keys_is_idempotent(tmp_path):
-    template = tmp_path / "conf_global_TEMPLATE.yml"
-    template.write_text(CONF_GLOBAL)
-    post_gen.register_api_keys_in_conf_global(template, "acme", ["api_key", "api_secret"])
-    once = template.read_bytes()
-
-    assert not post_gen.register_api_keys_in_conf_global(template, "acme", ["api_key", "api_secret"])
-    assert template.read_bytes() == once
-
-
-def test_register_api_keys_keeps_windows_line_endings(tmp_path):
-    template = tmp_path / "conf_global_TEMPLATE.yml"
-    template.write_bytes(CONF_GLOBAL.replace("\n", "\r\n").encode())
-    post_gen.register_api_keys_in_conf_global(template, "acme", ["api_key", "api_secret"])
-    assert template.read_bytes().endswith(b"acme_api_key: null\r\nacme_api_secret: null\r\n")
-    assert b"template_version: 42\r\n" in template.read_bytes()
-
-
 def test_todo_markers_are_listed_with_file_and_line(tmp_path):
     folder = tmp_path / "hummingbot/connector/exchange/acme"
     folder.mkdir(parents=True)

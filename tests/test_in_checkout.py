@@ -3,7 +3,6 @@ Rendering straight into a hummingbot checkout: the spec's paths, discovered by h
 
 The checkout is the pinned hummingbot package laid out as a source tree (see checkout.py), not a mock folder.
 """
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -14,7 +13,6 @@ import pytest
 
 from checkout import make_hummingbot_checkout, tree_digest
 from rendering import (
-    TEMPLATE_ROOT,
     VENV_BIN,
     clean_template,
     connector_paths,
@@ -27,13 +25,6 @@ from spot_connector.jinja_guard import AnswersRefused
 
 NAME = "acme_checkout"
 CONNECTOR_FOLDERS = (f"hummingbot/connector/exchange/{NAME}", f"test/hummingbot/connector/exchange/{NAME}")
-
-
-def _load_hook(name: str):
-    spec = importlib.util.spec_from_file_location(name, TEMPLATE_ROOT / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _changes(before: dict, after: dict) -> dict:
@@ -143,29 +134,6 @@ def test_a_path_that_is_not_a_checkout_is_refused(tmp_path):
     assert tree_digest(tmp_path / "out") == {}
 
 
-def test_a_failure_while_moving_into_place_leaves_the_checkout_unchanged(tmp_path, monkeypatch):
-    root = make_hummingbot_checkout(tmp_path / "hummingbot")
-    workspace = render(tmp_path / "out", connector_name=NAME)
-    before = tree_digest(root)
-    post_gen = _load_hook("post_gen_project")
-
-    real_rename = post_gen.os.rename
-    calls = []
-
-    def rename_failing_on_the_second_folder(source, target):
-        calls.append(target)
-        if len(calls) == 2:
-            raise OSError("disk full (injected)")
-        return real_rename(source, target)
-
-    monkeypatch.setattr(post_gen.os, "rename", rename_failing_on_the_second_folder)
-    with pytest.raises(OSError, match="injected"):
-        post_gen.place_connector_in_checkout(workspace, root, NAME, replace_existing=False)
-
-    assert tree_digest(root) == before
-    shutil.rmtree(workspace)
-
-
 def test_running_from_a_checkout_root_renders_into_that_checkout(tmp_path):
     """The obvious case: cookiecutter started in a checkout's root with no hummingbot_root answer."""
     root = make_hummingbot_checkout(tmp_path / "hummingbot")
@@ -202,24 +170,3 @@ def test_legacy_conf_global_template_gets_the_keys(tmp_path):
 
     assert legacy.read_text() == (f"template_version: 18\nkill_switch_enabled: null\n{NAME}_api_key: null\n"
                                   f"{NAME}_api_secret: null\n{NAME}_passphrase: null\n")
-
-
-def test_a_failed_placement_restores_the_legacy_template(tmp_path, monkeypatch):
-    root = make_hummingbot_checkout(tmp_path / "hummingbot")
-    legacy = _with_legacy_conf_global(root)
-    workspace = render(tmp_path / "out", connector_name=NAME)
-    before = tree_digest(root)
-    post_gen = _load_hook("post_gen_project")
-    answers = {"connector_name": NAME, "__api_credentials": "api_key,api_secret", "_template": str(TEMPLATE_ROOT),
-               "_replace_existing": False}
-
-    def failing_placement(*args, **kwargs):
-        assert "api_key" in legacy.read_text()  # registered before the move ...
-        raise OSError("disk full (injected)")
-
-    monkeypatch.setattr(post_gen, "place_connector_in_checkout", failing_placement)
-    with pytest.raises(OSError, match="injected"):
-        post_gen.render_into_checkout(workspace, root, answers)
-
-    assert tree_digest(root) == before  # ... and restored with everything else
-    shutil.rmtree(workspace)

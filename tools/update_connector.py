@@ -16,6 +16,7 @@ what a killed run left is finished or removed first.
 import argparse
 import filecmp
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,8 @@ TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TEMPLATE_ROOT))  # run as a script from a template clone: its tooling lies beside this folder
 
 from spot_connector import facts, placement  # noqa: E402
+from spot_connector.answers import check_answers, holds_template_syntax  # noqa: E402
+from spot_connector.jinja_guard import template_defaults  # noqa: E402
 
 ANSWERS_FILE = facts.ANSWERS_FILE
 connector_folders = facts.connector_folders
@@ -50,7 +53,7 @@ def last_line(output: Optional[str]) -> str:
 
 def clone_template(url: str, destination: Path) -> None:
     try:
-        git("clone", "--quiet", url, str(destination))
+        git("clone", "--quiet", "--", url, str(destination))  # "--": a URL is never read as an option
     except subprocess.CalledProcessError as error:
         raise UpdateFailed(f"could not clone the template from {url}: {last_line(error.stderr)}") from error
 
@@ -78,8 +81,12 @@ def render_at_commit(template_clone: Path, commit: str, answers: Dict, output_di
     config_file = output_dir / "cookiecutter-config.yaml"
     output_dir.mkdir(parents=True)
     config_file.write_text(f"replay_dir: {json.dumps(str(output_dir / 'replay'))}\n")
-    return Path(cookiecutter(str(template_clone), no_input=True, extra_context=user_answers,
-                             output_dir=str(output_dir / "render"), config_file=str(config_file)))
+    try:
+        return Path(cookiecutter(str(template_clone), no_input=True, extra_context=user_answers,
+                                 output_dir=str(output_dir / "render"), config_file=str(config_file)))
+    except SystemExit as refusal:  # the template's answer guard printed why
+        raise UpdateFailed(f"the template at {commit[:12]} refused the recorded answers (see above); nothing was "
+                           f"changed") from refusal
 
 
 def merge_file(ours: Path, base: Optional[Path], theirs: Path) -> bool:
@@ -149,6 +156,24 @@ def merge_into_copies(hummingbot_root: Path, folders: List[str], base: Path, the
     return conflicts
 
 
+def refuse_unsafe_answers_file(answers_path: Path, state: Dict) -> None:
+    """
+    The answers are checked by this tool's own rules before any template renders them: the previous render may come
+    from a template commit that predates the answer guard, and cookiecutter would evaluate an answer as Jinja.
+    """
+    answers = state["context"]["cookiecutter"]
+    user_answers = {key: value for key, value in answers.items() if not key.startswith("_")}
+    user_answers["hummingbot_root"] = ""  # where it was rendered from does not matter: the update renders workspaces
+    _, errors = check_answers(user_answers, template_defaults(), rendered=False)
+    template, commit = state.get("template"), state.get("commit")
+    if not isinstance(template, str) or template.startswith("-") or holds_template_syntax(template):
+        errors.append(f"template {template!r} is invalid: give the template's repository URL or folder")
+    if commit is not None and not (isinstance(commit, str) and re.fullmatch(r"[0-9a-f]{7,64}", commit)):
+        errors.append(f"commit {commit!r} is invalid: give the template commit the connector was rendered from")
+    if errors:
+        raise UpdateFailed(f"{answers_path}: {errors[0]}; nothing was changed")
+
+
 def update_connector(hummingbot_root: Path, name: str, checkout: Optional[str] = None) -> List[str]:
     """Updates the connector to the template at `checkout` (default: HEAD); returns the conflicting files."""
     report(placement.recover_interrupted_placement(hummingbot_root))
@@ -157,6 +182,7 @@ def update_connector(hummingbot_root: Path, name: str, checkout: Optional[str] =
     answers_path = hummingbot_root / folders[0] / ANSWERS_FILE
     answers_text = answers_path.read_text()
     state = json.loads(answers_text)
+    refuse_unsafe_answers_file(answers_path, state)
     answers = state["context"]["cookiecutter"]
     with tempfile.TemporaryDirectory(prefix="spot-connector-update-") as scratch:
         clone = Path(scratch) / "template"
