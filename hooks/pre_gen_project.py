@@ -16,7 +16,12 @@ from typing import Any, Dict
 # The template's own tooling (spot_connector/) lives beside the hooks; cookiecutter runs each hook from a copy in the
 # temporary folder, so the folder is rendered in by the Jinja extension. Imported unrendered (tests), it is unused.
 RENDERED_TEMPLATE_DIR = r'''{{ spot_connector_template_dir | default("") | tojson }}'''
-if RENDERED_TEMPLATE_DIR.startswith('"'):  # rendered: a JSON string
+if __name__ == "__main__":
+    os.unlink(__file__)  # cookiecutter writes each hook to a temporary file and never removes it
+    if RENDERED_TEMPLATE_DIR == '""':
+        print("spot-connector: the answers do not load the template's Jinja extension (_extensions was changed, "
+              "e.g. in a replay file); render again without --replay", file=sys.stderr)
+        sys.exit(1)
     sys.path.insert(0, json.loads(RENDERED_TEMPLATE_DIR))
 
 from spot_connector.answers import check_answers  # noqa: E402
@@ -46,10 +51,5 @@ def main(answers: Dict[str, Any], template_dir: Path) -> int:
 
 
 if __name__ == "__main__":
-    os.unlink(__file__)  # cookiecutter writes each hook to a temporary file and never removes it
-    if RENDERED_TEMPLATE_DIR in ('""', ""):
-        print("spot-connector: the answers do not load the template's Jinja extension (_extensions was changed, "
-              "e.g. in a replay file); render again without --replay", file=sys.stderr)
-        sys.exit(1)
     ANSWERS_JSON = r'''{{ cookiecutter | tojson }}'''
     sys.exit(main(json.loads(ANSWERS_JSON), Path(json.loads(RENDERED_TEMPLATE_DIR))))
