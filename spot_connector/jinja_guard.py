@@ -13,6 +13,7 @@ It also gives the templates the filters that compute the derived values (`class_
 `api_credentials`) and tells the hooks where the template's own tooling lives (`spot_connector_template_dir`).
 """
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -68,6 +69,13 @@ def is_rendered(answers: Dict[str, Any]) -> bool:
 
 
 def output_folder_problems(answers: Dict[str, Any]) -> List[str]:
+    try:
+        return _output_folder_problems(answers)
+    except OSError as error:  # e.g. a folder name over the file system's limit
+        return [f"the output folder {answers['_output_dir']} cannot be used: {error.strerror}"]
+
+
+def _output_folder_problems(answers: Dict[str, Any]) -> List[str]:
     """
     Checked once per render, before cookiecutter makes the project folder: it must not exist (with -f cookiecutter
     would write into it, and a render into a checkout removes its workspace afterwards), the paths must fit, and a
@@ -76,18 +84,20 @@ def output_folder_problems(answers: Dict[str, Any]) -> List[str]:
     output_dir = Path(answers["_output_dir"])
     name = answers["connector_name"]
     project = output_dir / name
+    if len(str(output_dir / LONGEST_RENDERED_PATH.format(name=name))) > MAX_PATH_LENGTH:  # before any look at it
+        return [f"the output folder {output_dir} is too deep: the connector's paths would pass {MAX_PATH_LENGTH} "
+                f"characters; render from a shorter path"]
     if (project / RENDER_IN_PROGRESS_MARKER).is_file():
         return [f"{project} was left by a render that was stopped (it holds {RENDER_IN_PROGRESS_MARKER}); remove "
                 f"it (rm -r {project}) and run again"]
     if project.exists() or project.is_symlink():
         return [f"{project} already exists; a render writes only into a folder it creates: move it away or run "
                 f"cookiecutter from another folder (with hummingbot_root=<checkout> to render into a checkout)"]
-    if len(str(output_dir / LONGEST_RENDERED_PATH.format(name=name))) > MAX_PATH_LENGTH:
-        return [f"the output folder {output_dir} is too deep: the connector's paths would pass {MAX_PATH_LENGTH} "
-                f"characters; render from a shorter path"]
     existing = next((folder for folder in [output_dir, *output_dir.parents] if folder.exists()), None)
     if existing is None or not existing.is_dir():
         return [f"the output folder {output_dir} cannot be made: {existing} is not a folder"]
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return [f"the output folder {output_dir} cannot be written: {existing} is not writable for you"]
     checkout = enclosing_checkout(existing)
     if checkout is not None and checkout != existing and not answers.get("hummingbot_root"):
         return [f"{output_dir} is inside the hummingbot checkout {checkout}: run cookiecutter from {checkout} or "

@@ -3,10 +3,13 @@ import json
 
 import pytest
 
+from checkout import make_hummingbot_checkout
 from reserved_names import names_the_renders_use, reserved_names_listed
 from rendering import TEMPLATE_ROOT
 
 from spot_connector import answers as rules
+from spot_connector import jinja_guard
+from spot_connector.facts import RENDER_IN_PROGRESS_MARKER
 
 TEMPLATE_DEFAULTS = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
 
@@ -140,3 +143,55 @@ def test_reserved_names_cover_every_name_the_renders_use():
 @pytest.mark.parametrize("name", ["passphrase", "memo", "uid", "account_id", "sub_account", "broker_key"])
 def test_the_usual_extra_credentials_are_accepted(name):
     assert checked(extra_api_keys=name)[1] == []
+
+
+# ---- the output folder, checked once per render by the Jinja guard ----
+def output_answers(output_dir, **changes):
+    return dict(rendered_defaults(**changes), _output_dir=str(output_dir))
+
+
+def test_an_existing_project_folder_is_refused_whatever_the_flags(tmp_path):
+    (tmp_path / "acme").mkdir()
+    assert jinja_guard.output_folder_problems(output_answers(tmp_path)) == [
+        f"{tmp_path / 'acme'} already exists; a render writes only into a folder it creates: move it away or run "
+        f"cookiecutter from another folder (with hummingbot_root=<checkout> to render into a checkout)"]
+
+
+def test_a_folder_left_by_a_stopped_render_is_named_as_such(tmp_path):
+    (tmp_path / "acme").mkdir()
+    (tmp_path / "acme" / RENDER_IN_PROGRESS_MARKER).write_text("")
+    [problem] = jinja_guard.output_folder_problems(output_answers(tmp_path))
+    assert problem.startswith(f"{tmp_path / 'acme'} was left by a render that was stopped")
+
+
+def test_an_output_folder_too_deep_for_the_connector_paths_is_refused(tmp_path):
+    deep = tmp_path.joinpath(*["d" * 200] * 20)
+    [problem] = jinja_guard.output_folder_problems(output_answers(deep))
+    assert problem.startswith(f"the output folder {deep} is too deep")
+
+
+def test_an_output_folder_under_a_file_is_refused(tmp_path):
+    (tmp_path / "file").write_text("")
+    assert jinja_guard.output_folder_problems(output_answers(tmp_path / "file" / "out")) == [
+        f"the output folder {tmp_path / 'file' / 'out'} cannot be made: {tmp_path / 'file'} is not a folder"]
+
+
+def test_an_unwritable_output_folder_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(jinja_guard.os, "access", lambda path, mode: False)  # the tests run as root here
+    assert jinja_guard.output_folder_problems(output_answers(tmp_path)) == [
+        f"the output folder {tmp_path} cannot be written: {tmp_path} is not writable for you"]
+
+
+def test_a_render_inside_a_checkout_must_start_at_its_root(tmp_path):
+    root = make_hummingbot_checkout(tmp_path / "hummingbot")
+    inside = root / "hummingbot" / "connector"
+    assert jinja_guard.output_folder_problems(output_answers(inside)) == [
+        f"{inside} is inside the hummingbot checkout {root}: run cookiecutter from {root} or answer "
+        f"hummingbot_root={root}"]
+    assert jinja_guard.output_folder_problems(output_answers(root)) == []
+
+
+def test_an_output_folder_name_over_the_file_system_limit_is_refused(tmp_path):
+    too_long = tmp_path / ("n" * 300) / "out"
+    assert jinja_guard.output_folder_problems(output_answers(too_long)) == [
+        f"the output folder {too_long} cannot be used: File name too long"]

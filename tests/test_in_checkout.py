@@ -170,3 +170,27 @@ def test_legacy_conf_global_template_gets_the_keys(tmp_path):
 
     assert legacy.read_text() == (f"template_version: 18\nkill_switch_enabled: null\n{NAME}_api_key: null\n"
                                   f"{NAME}_api_secret: null\n{NAME}_passphrase: null\n")
+
+
+def test_concurrent_renders_into_one_checkout_each_keep_their_keys(tmp_path):
+    """Two users (or two terminals) render different connectors into one checkout at the same moment."""
+    root = make_hummingbot_checkout(tmp_path / "hummingbot")
+    legacy = _with_legacy_conf_global(root)
+    names = [f"acme_concurrent_{number}" for number in range(4)]
+    processes = []
+    for name in names:
+        config = tmp_path / f"{name}.yaml"
+        config.write_text(f"replay_dir: {json.dumps(str(tmp_path / name / 'replay'))}\n")
+        processes.append(subprocess.Popen(
+            [str(VENV_BIN / "cookiecutter"), "--no-input", "--config-file", str(config), "--output-dir",
+             str(tmp_path / name), str(clean_template()), f"connector_name={name}", f"hummingbot_root={root}"],
+            env=workspace_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    outcomes = [(process.wait(timeout=300), process.stderr.read()) for process in processes]
+
+    assert [code for code, _ in outcomes] == [0] * len(names), outcomes
+    registered = legacy.read_text()
+    assert registered.startswith(f"template_version: {17 + len(names)}\n")
+    for name in names:
+        assert f"{name}_api_key: null\n{name}_api_secret: null\n" in registered
+        assert all((root / folder / "__init__.py").is_file() for folder in (
+            f"hummingbot/connector/exchange/{name}", f"test/hummingbot/connector/exchange/{name}"))
