@@ -122,7 +122,7 @@ def check_rest_url(value: Any) -> Checked:
         return url, error
     parts = urlsplit(url)
     segments = [segment for segment in parts.path.split("/") if segment]
-    if segments and segments[-1] == REST_API_VERSION_SEGMENT:
+    while segments and segments[-1] == REST_API_VERSION_SEGMENT:
         segments.pop()  # the constants module adds the version: keeping it would render /v3/v3/
     path = "/" + "".join(f"{segment}/" for segment in segments)
     return urlunsplit((parts.scheme, parts.netloc, path, "", "")), None
@@ -160,9 +160,10 @@ def _check_fee(answer: str, value: Any) -> Checked:
         fee = Decimal(text)
     except InvalidOperation:
         return value, refusal
-    if not fee.is_finite() or not Decimal("0") <= fee < Decimal("1"):
+    plain = format(fee, "f") if fee.is_finite() else ""  # plain notation: 1e-3 renders as 0.001
+    if not plain or not Decimal("0") <= fee < Decimal("1") or len(plain) > MAX_FEE_LENGTH:
         return value, refusal
-    return format(fee, "f"), None  # plain notation: 1e-3 renders as 0.001
+    return plain, None
 
 
 def check_maker_fee(value: Any) -> Checked:

@@ -63,6 +63,31 @@ def context_being_rendered() -> Optional[Dict[str, Any]]:
     return None
 
 
+def cookiecutter_call_locals() -> Optional[Dict[str, Any]]:
+    """The local variables of the `cookiecutter.main.cookiecutter` call this environment is built in, if any."""
+    from cookiecutter.main import cookiecutter
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code is cookiecutter.__code__:
+            return frame.f_locals
+        frame = frame.f_back
+    return None
+
+
+def forget_refused_replay() -> None:
+    """
+    cookiecutter saves the answers of a run to its replay file before it generates anything, so answers typed at the
+    prompts and refused now (a URL with a password, a payload) would stay on disk: remove that file. A replay file
+    the user named (--replay, --replay-file) is theirs and stays.
+    """
+    call = cookiecutter_call_locals()
+    if not call or call.get("replay") or "template_name" not in call or "config_dict" not in call:
+        return
+    name = call["template_name"]
+    replay_file = Path(call["config_dict"]["replay_dir"]) / (name if name.endswith(".json") else f"{name}.json")
+    replay_file.unlink(missing_ok=True)
+
+
 def is_rendered(answers: Dict[str, Any]) -> bool:
     """cookiecutter records `_output_dir` and cruft `_commit` once the answers are rendered, before any file is."""
     return "_output_dir" in answers or "_commit" in answers
@@ -122,6 +147,8 @@ def guard(context: Dict[str, Any]) -> None:
         errors = output_folder_problems(normalised)
         _checked_output_folders[id(context)] = context  # kept alive so that its id is not reused by another render
     if errors:
+        if "_output_dir" in answers:
+            forget_refused_replay()
         refuse(errors)
     answers.update(normalised)
     normalise_local_template(answers)

@@ -1,7 +1,8 @@
 """
-Removes a workspace whose render was stopped: started detached by the pre-gen hook, it waits for cookiecutter's
-process to end, then removes the workspace if it still holds the render-in-progress marker (a completed render has
-removed the marker, or moved the workspace into a checkout).
+Removes a workspace whose render was stopped: started detached by the pre-gen hook, it waits while the workspace
+holds the render-in-progress marker; if cookiecutter's process ends first, it removes the workspace. A completed
+render removes the marker (or the whole workspace, once it is placed in a checkout), a failed one cookiecutter removes:
+the watchdog then ends by itself.
 
     python render_watchdog.py <cookiecutter pid> <workspace>
 """
@@ -30,10 +31,12 @@ def process_is_alive(pid: int) -> bool:
 
 
 def watch(pid: int, workspace: Path) -> None:
+    """Until the render completes or fails (the marker goes, with or without its workspace) or cookiecutter ends."""
+    marker = workspace / RENDER_IN_PROGRESS_MARKER
     deadline = time.monotonic() + GIVE_UP_AFTER_SECONDS
-    while process_is_alive(pid) and time.monotonic() < deadline:
+    while marker.is_file() and process_is_alive(pid) and time.monotonic() < deadline:
         time.sleep(POLL_SECONDS)
-    if not process_is_alive(pid) and (workspace / RENDER_IN_PROGRESS_MARKER).is_file():
+    if marker.is_file() and not process_is_alive(pid):
         shutil.rmtree(workspace, ignore_errors=True)
 
 

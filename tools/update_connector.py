@@ -162,9 +162,9 @@ def refuse_unsafe_answers_file(answers_path: Path, state: Dict) -> None:
     from a template commit that predates the answer guard, and cookiecutter would evaluate an answer as Jinja.
     """
     answers = state["context"]["cookiecutter"]
-    user_answers = {key: value for key, value in answers.items() if not key.startswith("_")}
-    user_answers["hummingbot_root"] = ""  # where it was rendered from does not matter: the update renders workspaces
-    _, errors = check_answers(user_answers, template_defaults(), rendered=False)
+    recorded = {key: value for key, value in answers.items() if not key.startswith("_") or key.startswith("__")}
+    recorded["hummingbot_root"] = ""  # where it was rendered from does not matter: the update renders workspaces
+    _, errors = check_answers(recorded, template_defaults(), rendered=True)
     template, commit = state.get("template"), state.get("commit")
     if not isinstance(template, str) or template.startswith("-") or holds_template_syntax(template):
         errors.append(f"template {template!r} is invalid: give the template's repository URL or folder")
