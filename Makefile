@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HUMMINGBOT_VERSION := 20260922
 DEMO_DIR := build/demo
 
-.PHONY: venv demo test benchmark docs update-connector clean
+.PHONY: venv demo test golden benchmark docs update-connector clean
 
 # The stamp makes the environment idempotent: it is rebuilt only when the pins change.
 $(VENV)/.installed: requirements.txt Makefile
@@ -25,6 +25,10 @@ demo: venv
 
 test: venv
 	$(BIN)/python -m pytest tests
+
+# Refresh tests/golden/ after a deliberate change of what the template renders (review the diff before committing).
+golden: venv
+	$(BIN)/python tests/golden_renders.py --write
 
 # Figures for docs/benchmarks.md: make benchmark ARGS=--write-docs
 benchmark: venv

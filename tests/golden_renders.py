@@ -1,0 +1,98 @@
+"""
+Golden renders: what the template renders for every answer set it offers today, kept in tests/golden/ so that a
+change of the template's structure is seen to change nothing, and a change of its output is made on purpose.
+
+    python tests/golden_renders.py --write   # refresh tests/golden/ after a deliberate change of the output
+
+Each answer set is a folder of tests/golden/ holding the rendered workspace, every file with `.golden` appended (so
+that linters and duplicate finders leave the copies alone). The answers file (`.cruft.json`) is left out: it names
+the machine's template folder.
+"""
+import difflib
+import itertools
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Dict, List
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rendering import render  # noqa: E402
+
+from spot_connector.facts import ANSWERS_FILE  # noqa: E402
+
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+SUFFIX = ".golden"
+
+
+def _variant_id(answers: dict) -> str:
+    return "-".join([
+        "timesync" if answers["time_synchronizer"] else "localtime",
+        answers["user_stream"],
+        "passphrase" if answers["extra_api_keys"] else "nokeys",
+        "balance" if answers["balance_channel"] else "nobalance",
+    ])
+
+
+# Every value of every prompt that shapes the code, in every combination, plus the defaults and a set in which every
+# other answer differs from its default.
+VARIANTS = [
+    dict(connector_name="acme_pro", time_synchronizer=time_sync, user_stream=user_stream, extra_api_keys=extra_keys,
+         balance_channel=balance)
+    for time_sync, user_stream, extra_keys, balance in itertools.product(
+        [True, False], ["listen_key", "ws_api"], ["", "passphrase"], [True, False])
+]
+ANSWER_SETS: Dict[str, dict] = {
+    "defaults": {},
+    "every-other-answer": dict(
+        connector_name="gate_like", rest_url="https://api.gate-like.io/api/", wss_url="wss://ws.gate-like.io/v4/",
+        wss_api_url="wss://ws-api.gate-like.io/v4", default_domain="io", example_trading_pair="ETH-BTC",
+        maker_fee="0.002", taker_fee="0.0025", order_book_depth="500", ws_heartbeat_interval="20",
+        rate_limit_request_weight_per_minute="1200", rate_limit_orders_per_10_seconds="50",
+        rate_limit_orders_per_day="160000", rate_limit_raw_requests_per_5_minutes="6100", user_stream="ws_api",
+        extra_api_keys="passphrase,memo"),
+    **{_variant_id(answers): answers for answers in VARIANTS},
+}
+
+
+def rendered_files(workspace: Path) -> Dict[str, str]:
+    return {str(path.relative_to(workspace)): path.read_text() for path in sorted(workspace.rglob("*"))
+            if path.is_file() and path.name != ANSWERS_FILE and "__pycache__" not in path.parts}
+
+
+def golden_files(answer_set: str) -> Dict[str, str]:
+    folder = GOLDEN_DIR / answer_set
+    return {str(path.relative_to(folder))[:-len(SUFFIX)]: path.read_text() for path in sorted(folder.rglob("*"))
+            if path.is_file()}
+
+
+def render_answer_set(answer_set: str, scratch: Path) -> Dict[str, str]:
+    return rendered_files(render(scratch / answer_set, **ANSWER_SETS[answer_set]))
+
+
+def differences(expected: Dict[str, str], actual: Dict[str, str], limit: int = 40) -> List[str]:
+    """Missing and extra files, then a unified diff of each differing file (the first `limit` lines of each)."""
+    lines = [f"missing: {path}" for path in sorted(set(expected) - set(actual))]
+    lines += [f"extra: {path}" for path in sorted(set(actual) - set(expected))]
+    for path in sorted(set(expected) & set(actual)):
+        if expected[path] != actual[path]:
+            diff = difflib.unified_diff(expected[path].splitlines(), actual[path].splitlines(),
+                                        f"golden/{path}", f"rendered/{path}", lineterm="")
+            lines += list(itertools.islice(diff, limit))
+    return lines
+
+
+def write_golden() -> None:
+    shutil.rmtree(GOLDEN_DIR, ignore_errors=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        for answer_set in ANSWER_SETS:
+            for path, content in render_answer_set(answer_set, Path(scratch)).items():
+                target = GOLDEN_DIR / answer_set / (path + SUFFIX)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(content)
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
+    write_golden()
