@@ -261,6 +261,11 @@ def api_credentials(extra_api_keys: str) -> str:
     return ",".join([*BASE_CREDENTIALS, *split_credentials(str(extra_api_keys))])
 
 
+def extra_credentials(extra_api_keys: str) -> List[str]:
+    """The credentials besides the API key and secret, in the order given."""
+    return split_credentials(str(extra_api_keys))
+
+
 DERIVED: Dict[str, Tuple[str, Callable[[str], str]]] = {
     "__class_prefix": ("connector_name", class_prefix),
     "__display_name": ("connector_name", display_name),

@@ -10,7 +10,9 @@ nothing evaluated or written) or normalises them in place. The same happens unde
 build their environments the same way.
 
 It also gives the templates the filters that compute the derived values (`class_prefix`, `display_name`,
-`api_credentials`) and tells the hooks where the template's own tooling lives (`spot_connector_template_dir`).
+`api_credentials`, `extra_credentials`), the `shape(prompt, point)` function that names the partial a shape prompt's
+answer renders at a point (docs/architecture.md), and tells the hooks where the template's own tooling lives
+(`spot_connector_template_dir`).
 """
 import json
 import os
@@ -18,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 
 from spot_connector import answers as answer_rules
@@ -154,12 +156,26 @@ def guard(context: Dict[str, Any]) -> None:
     normalise_local_template(answers)
 
 
+@pass_context
+def shape(context, prompt: str, point: str) -> str:
+    """
+    The partial that renders `point` for the answer given to the shape prompt `prompt`:
+    templates/<prompt>/<value>/<point>.j2, a yes/no answer being `yes` or `no` (docs/architecture.md).
+    """
+    value = context["cookiecutter"][prompt]
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
+    return f"{prompt}/{value}/{point}.j2"
+
+
 class AnswersAreData(Extension):
     def __init__(self, environment: Environment):
         super().__init__(environment)
         environment.filters["class_prefix"] = answer_rules.class_prefix
         environment.filters["display_name"] = answer_rules.display_name
         environment.filters["api_credentials"] = answer_rules.api_credentials
+        environment.filters["extra_credentials"] = answer_rules.extra_credentials
+        environment.globals["shape"] = shape
         environment.globals["spot_connector_template_dir"] = str(TEMPLATE_DIR)
         context = context_being_rendered()
         if context is not None:

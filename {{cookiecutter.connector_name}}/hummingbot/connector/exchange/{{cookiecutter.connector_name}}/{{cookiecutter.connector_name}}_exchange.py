@@ -57,11 +57,7 @@ class {{ prefix }}Exchange(ExchangePyBase):
         self._trading_pairs = trading_pairs
         self._last_trades_poll_{{ name }}_timestamp = 1.0
         super().__init__(balance_asset_limit, rate_limits_share_pct)
-{%- if not cookiecutter.balance_channel %}
-        # The exchange pushes no balance events: hummingbot estimates available balances from in-flight orders
-        # between two REST balance updates.
-        self.real_time_balance_update = False
-{%- endif %}
+{%- include shape("balance_channel", "exchange.after_base_init") %}
 
     @staticmethod
     def {{ name }}_order_type(order_type: OrderType) -> str:
