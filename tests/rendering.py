@@ -11,13 +11,15 @@ from typing import Dict, List, Optional
 
 from cookiecutter.main import cookiecutter
 
+from spot_connector.facts import ANSWERS_FILE, CONNECTOR_PACKAGE_DIR, CONNECTOR_TEST_DIR
+
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONNECTOR_NAME = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())["connector_name"]
 VENV_BIN = Path(sys.executable).parent
 
 # Where the spec's "Directory Setup" puts the connector and its tests, relative to the workspace root.
-CONNECTOR_DIR = "hummingbot/connector/exchange/{name}"
-TEST_DIR = "test/hummingbot/connector/exchange/{name}"
+CONNECTOR_DIR = CONNECTOR_PACKAGE_DIR
+TEST_DIR = CONNECTOR_TEST_DIR
 CONNECTOR_FILES = [
     "__init__.py",
     "{name}_api_order_book_data_source.py",
@@ -133,7 +135,7 @@ def lint(workspace: Path) -> List[str]:
 # Jinja left behind: statements, comments, or expressions and attribute lookups on the cookiecutter context.
 # Plain "{{" or "}}" are not flagged: nested dict literals and f-string escapes render them legitimately.
 JINJA_LEFTOVER = re.compile(r"{%|%}|{#|{{\s*cookiecutter|cookiecutter\.[a-z_]")
-ANSWER_FILES = {".cruft.json", ".cookiecutter.json"}
+ANSWER_FILES = {ANSWERS_FILE, ".cookiecutter.json"}
 
 
 def unrendered_jinja(workspace: Path) -> List[str]:
@@ -143,6 +145,7 @@ def unrendered_jinja(workspace: Path) -> List[str]:
         relative = str(path.relative_to(workspace))
         if JINJA_LEFTOVER.search(relative) or "{{" in relative:
             leftovers.append(relative)
-        elif path.is_file() and path.name not in ANSWER_FILES and JINJA_LEFTOVER.search(path.read_text(errors="replace")):
+        elif path.is_file() and path.name not in ANSWER_FILES and JINJA_LEFTOVER.search(
+                path.read_text(errors="replace")):
             leftovers.append(relative)
     return leftovers

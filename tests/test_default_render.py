@@ -14,8 +14,11 @@ from rendering import (
     unrendered_jinja,
 )
 
+from spot_connector.answers import class_prefix
+from spot_connector.facts import connector_folders
+
 NAME = DEFAULT_CONNECTOR_NAME
-PREFIX = "".join(part.capitalize() for part in NAME.split("_"))
+PREFIX = class_prefix(NAME)
 
 
 def test_workspace_is_named_after_the_connector(default_workspace: Path):
@@ -29,8 +32,7 @@ def test_renders_every_file_of_the_directory_setup(default_workspace: Path):
 
 def test_connector_folders_hold_nothing_else(default_workspace: Path):
     rendered = sorted(
-        str(path.relative_to(default_workspace)) for folder in (f"hummingbot/connector/exchange/{NAME}",
-                                                                f"test/hummingbot/connector/exchange/{NAME}")
+        str(path.relative_to(default_workspace)) for folder in connector_folders(NAME)
         for path in (default_workspace / folder).iterdir())
     assert rendered == sorted(connector_paths(NAME))
 

@@ -21,10 +21,11 @@ from rendering import (
     workspace_env,
 )
 
+from spot_connector.facts import ANSWERS_FILE, connector_folders
 from spot_connector.jinja_guard import AnswersRefused
 
 NAME = "acme_checkout"
-CONNECTOR_FOLDERS = (f"hummingbot/connector/exchange/{NAME}", f"test/hummingbot/connector/exchange/{NAME}")
+CONNECTOR_FOLDERS = tuple(connector_folders(NAME))
 
 
 def _changes(before: dict, after: dict) -> dict:
@@ -65,7 +66,7 @@ def test_no_workspace_is_left_in_the_output_folder(rendered_checkout):
 
 def test_answers_travel_with_the_connector(rendered_checkout):
     root, _, _ = rendered_checkout
-    state = json.loads((root / CONNECTOR_FOLDERS[0] / ".cruft.json").read_text())
+    state = json.loads((root / CONNECTOR_FOLDERS[0] / ANSWERS_FILE).read_text())
     assert state["context"]["cookiecutter"]["connector_name"] == NAME
     assert state["context"]["cookiecutter"]["extra_api_keys"] == "passphrase"
 
@@ -192,5 +193,4 @@ def test_concurrent_renders_into_one_checkout_each_keep_their_keys(tmp_path):
     assert registered.startswith(f"template_version: {17 + len(names)}\n")
     for name in names:
         assert f"{name}_api_key: null\n{name}_api_secret: null\n" in registered
-        assert all((root / folder / "__init__.py").is_file() for folder in (
-            f"hummingbot/connector/exchange/{name}", f"test/hummingbot/connector/exchange/{name}"))
+        assert all((root / folder / "__init__.py").is_file() for folder in connector_folders(name))
