@@ -1,8 +1,6 @@
 {%- from "python_imports.j2" import from_import %}
 import asyncio
-{%- if not cookiecutter.time_synchronizer %}
-import time
-{%- endif %}
+{%- include shape("time_synchronizer", "exchange.imports") %}
 from decimal import Decimal
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -27,7 +25,7 @@ from hummingbot.core.web_assistant.connections.data_types import RESTMethod
 from hummingbot.core.web_assistant.web_assistants_factory import WebAssistantsFactory
 {%- set name = cookiecutter.connector_name %}
 {%- set prefix = cookiecutter.__class_prefix %}
-{%- set extra_credentials = cookiecutter.__api_credentials.split(",")[2:] %}
+{%- set extra_credentials = cookiecutter.extra_api_keys | extra_credentials %}
 
 
 class {{ prefix }}Exchange(ExchangePyBase):
@@ -75,9 +73,7 @@ class {{ prefix }}Exchange(ExchangePyBase):
 {%- for credential in extra_credentials %}
             {{ credential }}=self.{{ credential }},
 {%- endfor %}
-{%- if cookiecutter.time_synchronizer %}
-            time_provider=self._time_synchronizer,
-{%- endif %}
+{%- include shape("time_synchronizer", "exchange.auth_arguments") %}
         )
 
     @property
@@ -137,24 +133,10 @@ class {{ prefix }}Exchange(ExchangePyBase):
 
     def _exchange_time(self) -> float:
         """The current time on the exchange's clock, in seconds."""
-{%- if cookiecutter.time_synchronizer %}
-        return self._time_synchronizer.time()
-{%- else %}
-        # The base class's periodic clock refresh asks web_utils.get_current_server_time, which answers with this
-        # same local clock without a request.
-        return time.time()
-{%- endif %}
+{%- include shape("time_synchronizer", "exchange.exchange_time") %}
 
     def _is_request_exception_related_to_time_synchronizer(self, request_exception: Exception):
-{%- if cookiecutter.time_synchronizer %}
-        error_description = str(request_exception)
-        is_time_related = (CONSTANTS.TIMESTAMP_RELATED_ERROR_CODE in error_description
-                           and CONSTANTS.TIMESTAMP_RELATED_ERROR_MESSAGE in error_description)
-        return is_time_related
-{%- else %}
-        # Requests are signed with the local clock: no error calls for a server time update.
-        return False
-{%- endif %}
+{%- include shape("time_synchronizer", "exchange.time_error_detection") %}
 
     def _is_order_not_found_during_status_update_error(self, status_update_exception: Exception) -> bool:
         return (str(CONSTANTS.ORDER_NOT_EXIST_ERROR_CODE) in str(status_update_exception)
@@ -167,9 +149,7 @@ class {{ prefix }}Exchange(ExchangePyBase):
     def _create_web_assistants_factory(self) -> WebAssistantsFactory:
         return web_utils.build_api_factory(
             throttler=self._throttler,
-{%- if cookiecutter.time_synchronizer %}
-            time_synchronizer=self._time_synchronizer,
-{%- endif %}
+{%- include shape("time_synchronizer", "exchange.factory_arguments") %}
             domain=self._domain,
             auth=self._auth)
 
@@ -290,17 +270,14 @@ class {{ prefix }}Exchange(ExchangePyBase):
 
     async def _user_stream_event_listener(self):
         """
-        Processes the events of the user stream: order updates and trades{% if cookiecutter.balance_channel %} and balance updates{% endif %}.
+{%- include shape("balance_channel", "exchange.listener_docstring") %}
         """
         async for event_message in self._iter_user_event_queue():
             try:
                 event_type = event_message.get("e")
                 if event_type == CONSTANTS.ORDER_TRADE_UPDATE_EVENT_TYPE:
                     self._process_order_event(event_message)
-{%- if cookiecutter.balance_channel %}
-                elif event_type == CONSTANTS.BALANCE_UPDATE_EVENT_TYPE:
-                    self._process_balance_event(event_message)
-{%- endif %}
+{%- include shape("balance_channel", "exchange.listener_dispatch") %}
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -345,16 +322,7 @@ class {{ prefix }}Exchange(ExchangePyBase):
                 exchange_order_id=str(event_message["i"]),
             )
             self._order_tracker.process_order_update(order_update=order_update)
-{%- if cookiecutter.balance_channel %}
-
-    def _process_balance_event(self, event_message: Dict[str, Any]):
-        # TODO({{ name }}): the fields of the exchange's balance update event.
-        for balance_entry in event_message["B"]:
-            asset_name = balance_entry["a"]
-            free_balance = Decimal(balance_entry["f"])
-            self._account_available_balances[asset_name] = free_balance
-            self._account_balances[asset_name] = free_balance + Decimal(balance_entry["l"])
-{%- endif %}
+{%- include shape("balance_channel", "exchange.methods") %}
 
     def _trade_update_from_fill(self, trade: Dict[str, Any], order: InFlightOrder, trading_pair: str) -> TradeUpdate:
         """A fill as the trades endpoint reports it, for one of the connector's orders."""

@@ -1,13 +1,11 @@
 {%- from "python_imports.j2" import from_import %}
 {%- set name = cookiecutter.connector_name %}
 {%- set prefix = cookiecutter.__class_prefix %}
-{%- set extra_credentials = cookiecutter.__api_credentials.split(",")[2:] -%}
+{%- set extra_credentials = cookiecutter.extra_api_keys | extra_credentials -%}
 import asyncio
 import json
 import re
-{%- if not cookiecutter.time_synchronizer %}
-import time
-{%- endif %}
+{%- include shape("time_synchronizer", "test_exchange.imports") %}
 from decimal import Decimal
 from typing import Any, Callable, Dict, List, Optional, Tuple
 from unittest.mock import AsyncMock, patch
@@ -151,11 +149,9 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
 
     @property
     def balance_event_websocket_update(self):
-{%- if not cookiecutter.balance_channel %}
-        # The exchange pushes no balance events: this is the kind of message the connector must leave alone.
-{%- endif %}
+{%- include shape("balance_channel", "test_exchange.balance_event_note") %}
         return {
-            "e": {% if cookiecutter.balance_channel %}CONSTANTS.BALANCE_UPDATE_EVENT_TYPE{% else %}"outboundAccountPosition"{% endif %},
+{%- include shape("balance_channel", "test_exchange.balance_event_type") %}
             "E": 1564034571105,
             "u": 1564034571073,
             "B": [{"a": self.base_asset, "f": "10", "l": "5"}],
@@ -467,116 +463,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
     def test_throttler_property_exposes_internal_throttler(self):
         # Other REST consumers of the exchange (e.g. a candles feed) share the connector's rate-limit budget.
         self.assertIs(self.exchange.throttler, self.exchange._throttler)
-{%- if cookiecutter.time_synchronizer %}
-
-    @aioresponses()
-    @patch("hummingbot.connector.time_synchronizer.TimeSynchronizer._current_seconds_counter")
-    def test_update_time_synchronizer_successfully(self, mock_api, seconds_counter_mock):
-        seconds_counter_mock.side_effect = [0, 0, 0]
-        self.exchange._time_synchronizer.clear_time_offset_ms_samples()
-        url = web_utils.private_rest_url(CONSTANTS.SERVER_TIME_PATH_URL)
-        mock_api.get(_regex(url), body=json.dumps({"serverTime": 1640000003000}))
-
-        self.async_run_with_timeout(self.exchange._update_time_synchronizer())
-
-        self.assertEqual(1640000003000 * 1e-3, self.exchange._time_synchronizer.time())
-
-    @aioresponses()
-    def test_update_time_synchronizer_failure_is_logged(self, mock_api):
-        url = web_utils.private_rest_url(CONSTANTS.SERVER_TIME_PATH_URL)
-        mock_api.get(_regex(url), body=json.dumps({"code": -1121, "msg": "Dummy error"}))
-
-        self.async_run_with_timeout(self.exchange._update_time_synchronizer())
-
-        self.assertTrue(self.is_logged("NETWORK", "Error getting server time."))
-
-    @aioresponses()
-    def test_update_time_synchronizer_raises_cancelled_error(self, mock_api):
-        url = web_utils.private_rest_url(CONSTANTS.SERVER_TIME_PATH_URL)
-        mock_api.get(_regex(url), exception=asyncio.CancelledError)
-
-        self.assertRaises(asyncio.CancelledError,
-                          self.async_run_with_timeout, self.exchange._update_time_synchronizer())
-
-    def test_time_synchronizer_related_request_error_detection(self):
-        url = web_utils.private_rest_url(CONSTANTS.ORDER_PATH_URL)
-        exception = IOError(f"Error executing request POST {url}. HTTP status is 400. "
-                            "Error: {'code':-1021,'msg':'Timestamp for this request is outside of the recvWindow.'}")
-        self.assertTrue(self.exchange._is_request_exception_related_to_time_synchronizer(exception))
-
-        exception = IOError(f"Error executing request POST {url}. HTTP status is 400. "
-                            "Error: {'code':-1021,'msg':'Timestamp for this request was 1000ms ahead of the server's "
-                            "time.'}")
-        self.assertTrue(self.exchange._is_request_exception_related_to_time_synchronizer(exception))
-
-        exception = IOError(f"Error executing request POST {url}. HTTP status is 400. "
-                            "Error: {'code':-1022,'msg':'Timestamp for this request was 1000ms ahead of the server's "
-                            "time.'}")
-        self.assertFalse(self.exchange._is_request_exception_related_to_time_synchronizer(exception))
-
-        exception = IOError(f"Error executing request POST {url}. HTTP status is 400. "
-                            "Error: {'code':-1021,'msg':'Other error.'}")
-        self.assertFalse(self.exchange._is_request_exception_related_to_time_synchronizer(exception))
-
-    @aioresponses()
-    def test_timestamp_error_updates_server_time_and_retries(self, mock_api):
-        url = web_utils.private_rest_url(CONSTANTS.ACCOUNTS_PATH_URL)
-        error = {"code": -1021, "msg": "Timestamp for this request is outside of the recvWindow."}
-        mock_api.get(_regex(url), body=json.dumps(error), status=400)
-        mock_api.get(_regex(url), body=json.dumps(self.balance_request_mock_response_for_base_and_quote))
-        time_url = web_utils.public_rest_url(CONSTANTS.SERVER_TIME_PATH_URL)
-        mock_api.get(_regex(time_url), body=json.dumps({"serverTime": 1640000003000}), repeat=True)
-
-        self.async_run_with_timeout(self.exchange._update_balances())
-
-        self.assertEqual(2, len(self._all_executed_requests(mock_api, url)))
-        self.assertLessEqual(1, len(self._all_executed_requests(mock_api, time_url)))
-        self.assertEqual(Decimal("15"), self.exchange.get_balance(self.base_asset))
-{%- else %}
-
-    @aioresponses()
-    def test_server_time_is_the_local_clock(self, mock_api):
-        # The base class still refreshes its clock offset on every status poll: that must not reach the exchange.
-        before_ms = time.time() * 1e3
-        server_time_ms = self.async_run_with_timeout(web_utils.get_current_server_time())
-        self.async_run_with_timeout(self.exchange._update_time_synchronizer())
-
-        self.assertEqual(0, len(mock_api.requests))
-        self.assertLessEqual(before_ms, server_time_ms)
-        self.assertLessEqual(server_time_ms, time.time() * 1e3)
-        self.assertAlmostEqual(time.time(), self.exchange._exchange_time(), delta=1)
-
-    @aioresponses()
-    def test_signed_requests_carry_the_local_time(self, mock_api):
-        url = web_utils.private_rest_url(CONSTANTS.ACCOUNTS_PATH_URL)
-        mock_api.get(_regex(url), body=json.dumps(self.balance_request_mock_response_for_base_and_quote))
-
-        before_ms = int(time.time() * 1e3)
-        self.async_run_with_timeout(self.exchange._update_balances())
-
-        request = self._all_executed_requests(mock_api, url)[0]
-        self.validate_auth_credentials_present(request)
-        self.assertLessEqual(before_ms, request.kwargs["params"]["timestamp"])
-        self.assertLessEqual(request.kwargs["params"]["timestamp"], int(time.time() * 1e3))
-
-    def test_no_request_error_calls_for_a_server_time_update(self):
-        url = web_utils.private_rest_url(CONSTANTS.ORDER_PATH_URL)
-        exception = IOError(f"Error executing request POST {url}. HTTP status is 400. "
-                            "Error: {'code':-1021,'msg':'Timestamp for this request is outside of the recvWindow.'}")
-        self.assertFalse(self.exchange._is_request_exception_related_to_time_synchronizer(exception))
-
-    @aioresponses()
-    def test_timestamp_error_is_not_retried(self, mock_api):
-        # With server time synchronisation a timestamp error triggers a clock update and one retry; here it is final.
-        url = web_utils.private_rest_url(CONSTANTS.ACCOUNTS_PATH_URL)
-        error = {"code": -1021, "msg": "Timestamp for this request is outside of the recvWindow."}
-        mock_api.get(_regex(url), body=json.dumps(error), status=400, repeat=True)
-
-        with self.assertRaises(IOError):
-            self.async_run_with_timeout(self.exchange._update_balances())
-
-        self.assertEqual(1, len(self._all_executed_requests(mock_api, url)))
-{%- endif %}
+{%- include shape("time_synchronizer", "test_exchange.tests") %}
 
     @aioresponses()
     def test_update_order_fills_from_trades_triggers_filled_event(self, mock_api):
@@ -681,68 +568,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
         self.assertNotIn(order.client_order_id, self.exchange.in_flight_orders)
         self.assertTrue(order.is_failure)
         self.assertTrue(order.is_done)
-{%- if not cookiecutter.balance_channel %}
-
-    def test_balances_are_estimated_without_a_balance_channel(self):
-        self.assertFalse(self.exchange.real_time_balance_update)
-        self.exchange._account_balances[self.quote_asset] = Decimal("2000")
-        self.exchange._account_available_balances[self.quote_asset] = Decimal("2000")
-        self.exchange._in_flight_orders_snapshot = {}
-        self.exchange._in_flight_orders_snapshot_timestamp = 1640780000 - 1
-        self.exchange._set_current_timestamp(1640780000)
-
-        order = self._track_order()
-
-        # The REST snapshot predates the order: what the order locks (with the estimated fee) is not available.
-        locked = order.amount * order.price * (Decimal("1") + self.exchange.estimate_fee_pct(True))
-        self.assertEqual(Decimal("2000") - locked, self.exchange.get_available_balance(self.quote_asset))
-
-    @aioresponses()
-    def test_balance_update_snapshots_the_orders_in_flight(self, mock_api):
-        # The REST balances already discount the open orders: the snapshot taken with them keeps those orders from
-        # being discounted twice, while orders placed later still are.
-        self._poll_due()
-        first_order = self._track_order(order_id="OID1", exchange_order_id="100234")
-        url = web_utils.private_rest_url(CONSTANTS.ACCOUNTS_PATH_URL)
-        mock_api.get(_regex(url), body=json.dumps(self.balance_request_mock_response_for_base_and_quote))
-
-        self.async_run_with_timeout(self.exchange._update_all_balances())
-
-        self.assertIn(first_order.client_order_id, self.exchange.in_flight_orders_snapshot)
-        self.assertEqual(self.exchange.current_timestamp, self.exchange.in_flight_orders_snapshot_timestamp)
-        self.assertEqual(Decimal("2000"), self.exchange.get_available_balance(self.quote_asset))
-
-        second_order = self._track_order(order_id="OID2", exchange_order_id="100235")
-        locked = second_order.amount * second_order.price * (Decimal("1") + self.exchange.estimate_fee_pct(True))
-        self.assertEqual(Decimal("2000") - locked, self.exchange.get_available_balance(self.quote_asset))
-
-    def test_balance_events_are_not_expected_on_the_user_stream(self):
-        self.exchange._account_balances[self.base_asset] = Decimal("1")
-        self.exchange._account_available_balances[self.base_asset] = Decimal("1")
-
-        self._process_user_stream_events(self.balance_event_websocket_update)
-
-        self.assertEqual(Decimal("1"), self.exchange.get_balance(self.base_asset))
-        self.assertEqual(Decimal("1"), self.exchange.get_available_balance(self.base_asset))
-{%- else %}
-
-    def test_balance_event_updates_total_and_available_balances(self):
-        # Each event lists the assets that changed: the others keep the balances they had.
-        self.assertTrue(self.exchange.real_time_balance_update)
-        self.exchange._account_balances["OTHER"] = Decimal("3")
-        self.exchange._account_available_balances["OTHER"] = Decimal("2")
-        event = self.balance_event_websocket_update
-        event["B"].append({"a": self.quote_asset, "f": "1999.5", "l": "0.5"})
-
-        self._process_user_stream_events(event)
-
-        self.assertEqual(Decimal("15"), self.exchange.get_balance(self.base_asset))
-        self.assertEqual(Decimal("10"), self.exchange.available_balances[self.base_asset])
-        self.assertEqual(Decimal("2000"), self.exchange.get_balance(self.quote_asset))
-        self.assertEqual(Decimal("1999.5"), self.exchange.get_available_balance(self.quote_asset))
-        self.assertEqual(Decimal("3"), self.exchange.get_balance("OTHER"))
-        self.assertEqual(Decimal("2"), self.exchange.get_available_balance("OTHER"))
-{%- endif %}
+{%- include shape("balance_channel", "test_exchange.tests") %}
 
     @patch("hummingbot.connector.utils.get_tracking_nonce")
     def test_client_order_id_on_order(self, mocked_nonce):
