@@ -10,9 +10,7 @@ MAX_ORDER_ID_LEN = 32
 # Base URLs, keyed by domain: add a testnet or regional domain here (and to OTHER_DOMAINS in the utils module).
 REST_URLS = {DEFAULT_DOMAIN: "{{ cookiecutter.rest_url }}"}
 WSS_URLS = {DEFAULT_DOMAIN: "{{ cookiecutter.wss_url }}"}
-{%- if cookiecutter.user_stream == "ws_api" %}
-WSS_API_URLS = {DEFAULT_DOMAIN: "{{ cookiecutter.wss_api_url }}"}
-{%- endif %}
+{%- include shape("user_stream", "constants.urls") %}
 
 PUBLIC_API_VERSION = "v3"
 PRIVATE_API_VERSION = "v3"
@@ -24,25 +22,14 @@ PRICES_PATH_URL = "/ticker/price"
 EXCHANGE_INFO_PATH_URL = "/exchangeInfo"
 PING_PATH_URL = "/ping"
 SNAPSHOT_PATH_URL = "/depth"
-{%- if cookiecutter.time_synchronizer %}
-SERVER_TIME_PATH_URL = "/time"
-{%- endif %}
+{%- include shape("time_synchronizer", "constants.public_endpoints") %}
 
 # Private API endpoints
 ACCOUNTS_PATH_URL = "/account"
 MY_TRADES_PATH_URL = "/myTrades"
 ORDER_PATH_URL = "/order"
-{%- if cookiecutter.user_stream == "listen_key" %}
-{{ cookiecutter.connector_name | upper }}_USER_STREAM_PATH_URL = "/userDataStream"
-
-# The listen key expires after 60 minutes without a keep-alive: refresh it well before that.
-LISTEN_KEY_KEEP_ALIVE_INTERVAL = 1800  # seconds
-{%- else %}
-
-# Websocket API method that subscribes the connection to the account's user data stream.
-USER_STREAM_SUBSCRIBE_METHOD = "userDataStream.subscribe.signature"
-USER_STREAM_TERMINATED_EVENT_TYPE = "eventStreamTerminated"
-{%- endif %}
+{%- include shape("user_stream", "constants.private_endpoints") %}
+{%- include shape("user_stream", "constants.user_stream_parameters") %}
 
 WS_HEARTBEAT_TIME_INTERVAL = {{ cookiecutter.ws_heartbeat_interval }}
 
@@ -86,9 +73,7 @@ ORDER_STATE = {
 DIFF_EVENT_TYPE = "depthUpdate"
 TRADE_EVENT_TYPE = "trade"
 ORDER_TRADE_UPDATE_EVENT_TYPE = "executionReport"
-{%- if cookiecutter.balance_channel %}
-BALANCE_UPDATE_EVENT_TYPE = "outboundAccountPosition"
-{%- endif %}
+{%- include shape("balance_channel", "constants.event_types") %}
 
 # TODO({{ cookiecutter.connector_name }}): copy the exchange's documented limits and per-endpoint weights.
 RATE_LIMITS = [
@@ -113,11 +98,7 @@ RATE_LIMITS = [
     RateLimit(limit_id=SNAPSHOT_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
               linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 100),
                              LinkedLimitWeightPair(RAW_REQUESTS, 1)]),
-{%- if cookiecutter.time_synchronizer %}
-    RateLimit(limit_id=SERVER_TIME_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
-              linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 1),
-                             LinkedLimitWeightPair(RAW_REQUESTS, 1)]),
-{%- endif %}
+{%- include shape("time_synchronizer", "constants.public_rate_limits") %}
     RateLimit(limit_id=PING_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
               linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 1),
                              LinkedLimitWeightPair(RAW_REQUESTS, 1)]),
@@ -127,11 +108,7 @@ RATE_LIMITS = [
     RateLimit(limit_id=MY_TRADES_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
               linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 20),
                              LinkedLimitWeightPair(RAW_REQUESTS, 1)]),
-{%- if cookiecutter.user_stream == "listen_key" %}
-    RateLimit(limit_id={{ cookiecutter.connector_name | upper }}_USER_STREAM_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
-              linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 2),
-                             LinkedLimitWeightPair(RAW_REQUESTS, 1)]),
-{%- endif %}
+{%- include shape("user_stream", "constants.private_rate_limits") %}
     RateLimit(limit_id=ORDER_PATH_URL, limit=MAX_REQUEST, time_interval=ONE_MINUTE,
               linked_limits=[LinkedLimitWeightPair(REQUEST_WEIGHT, 4),
                              LinkedLimitWeightPair(ORDERS, 1),
@@ -144,8 +121,4 @@ ORDER_NOT_EXIST_ERROR_CODE = -2013
 ORDER_NOT_EXIST_MESSAGE = "Order does not exist"
 UNKNOWN_ORDER_ERROR_CODE = -2011
 UNKNOWN_ORDER_MESSAGE = "Unknown order sent"
-{%- if cookiecutter.time_synchronizer %}
-# The exchange's answer when a signed request's timestamp is outside its receive window
-TIMESTAMP_RELATED_ERROR_CODE = "-1021"
-TIMESTAMP_RELATED_ERROR_MESSAGE = "Timestamp for this request"
-{%- endif %}
+{%- include shape("time_synchronizer", "constants.error_codes") %}

@@ -2,9 +2,7 @@
 import asyncio
 import json
 import re
-{%- if not cookiecutter.time_synchronizer %}
-import time
-{%- endif %}
+{%- include shape("time_synchronizer", "test_web_utils.stdlib_imports") %}
 import unittest
 
 from aioresponses import aioresponses
@@ -52,29 +50,8 @@ class {{ cookiecutter.__class_prefix }}WebUtilsTestCases(unittest.TestCase):
     def test_build_api_factory(self):
         factory = web_utils.build_api_factory()
         self.assertIsInstance(factory, WebAssistantsFactory)
-{%- if cookiecutter.time_synchronizer %}
-        self.assertEqual(1, len(factory._rest_pre_processors))
-{%- else %}
-        self.assertEqual(0, len(factory._rest_pre_processors))
-{%- endif %}
+{%- include shape("time_synchronizer", "test_web_utils.pre_processor_count") %}
 
     @aioresponses()
     def test_get_current_server_time(self, mock_api):
-{%- if cookiecutter.time_synchronizer %}
-        url = web_utils.public_rest_url(path_url=CONSTANTS.SERVER_TIME_PATH_URL)
-        regex_url = re.compile(f"^{url}".replace(".", r"\.").replace("?", r"\?"))
-        mock_api.get(regex_url, body=json.dumps({"serverTime": 1640000003000}))
-
-        server_time = self.async_run_with_timeout(web_utils.get_current_server_time())
-
-        self.assertEqual(1640000003000, server_time)
-{%- else %}
-        # No server time endpoint: the local clock (in milliseconds) is used and nothing is requested.
-        regex_url = re.compile(".*")
-        mock_api.get(regex_url, body=json.dumps({}))
-
-        server_time = self.async_run_with_timeout(web_utils.get_current_server_time())
-
-        self.assertAlmostEqual(time.time() * 1e3, server_time, delta=5000)
-        self.assertEqual(0, len(mock_api.requests))
-{%- endif %}
+{%- include shape("time_synchronizer", "test_web_utils.server_time_test") %}
