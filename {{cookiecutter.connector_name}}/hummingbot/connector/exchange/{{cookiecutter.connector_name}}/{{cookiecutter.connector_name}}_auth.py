@@ -1,19 +1,13 @@
 import hashlib
 import hmac
-import json
-{%- if not cookiecutter.time_synchronizer %}
-import time
-{%- endif %}
+import json{%- include shape("time_synchronizer", "auth.imports") %}
 from collections import OrderedDict
 from typing import Any, Dict
 from urllib.parse import urlencode
-
-{% if cookiecutter.time_synchronizer -%}
-from hummingbot.connector.time_synchronizer import TimeSynchronizer
-{% endif -%}
+{% include shape("time_synchronizer", "auth.hummingbot_imports") %}
 from hummingbot.core.web_assistant.auth import AuthBase
 from hummingbot.core.web_assistant.connections.data_types import RESTMethod, RESTRequest, WSRequest
-{%- set extra_credentials = cookiecutter.__api_credentials.split(",")[2:] %}
+{%- set extra_credentials = cookiecutter.extra_api_keys | extra_credentials %}
 
 
 class {{ cookiecutter.__class_prefix }}Auth(AuthBase):
@@ -26,19 +20,13 @@ class {{ cookiecutter.__class_prefix }}Auth(AuthBase):
                  secret_key: str,
 {%- for credential in extra_credentials %}
                  {{ credential }}: str,
-{%- endfor %}
-{%- if cookiecutter.time_synchronizer %}
-                 time_provider: TimeSynchronizer,
-{%- endif %}
+{%- endfor %}{%- include shape("time_synchronizer", "auth.auth_arguments") %}
                  ):
         self.api_key = api_key
         self.secret_key = secret_key
 {%- for credential in extra_credentials %}
         self.{{ credential }} = {{ credential }}
-{%- endfor %}
-{%- if cookiecutter.time_synchronizer %}
-        self.time_provider = time_provider
-{%- endif %}
+{%- endfor %}{%- include shape("time_synchronizer", "auth.init") %}
 
     async def rest_authenticate(self, request: RESTRequest) -> RESTRequest:
         """
@@ -83,34 +71,9 @@ class {{ cookiecutter.__class_prefix }}Auth(AuthBase):
 {%- for credential in extra_credentials %}
         headers["X-{{ credential | upper | replace('_', '-') }}"] = self.{{ credential }}
 {%- endfor %}
-        return headers
-{%- if cookiecutter.user_stream == "ws_api" %}
+        return headers{%- include shape("user_stream", "auth.methods") %}
 
-    def generate_ws_signature(self, params: Dict[str, Any]) -> str:
-        """
-        Signs a websocket API request: parameters sorted by name, joined without url-encoding, the API key
-        among them.
-        """
-        payload = "&".join(f"{key}={value}" for key, value in sorted(params.items()))
-        return hmac.new(self.secret_key.encode("utf8"), payload.encode("utf8"), hashlib.sha256).hexdigest()
-
-    def generate_ws_subscribe_params(self) -> Dict[str, Any]:
-        """The signed parameters of the user data stream subscription request"""
-        params: Dict[str, Any] = {
-            "apiKey": self.api_key,
-            "timestamp": int(self._time() * 1e3),
-        }
-        params["signature"] = self.generate_ws_signature(params)
-        return params
-{%- endif %}
-
-    def _time(self) -> float:
-{%- if cookiecutter.time_synchronizer %}
-        # Server time as estimated by the time synchronizer: the exchange rejects skewed timestamps.
-        return self.time_provider.time()
-{%- else %}
-        return time.time()
-{%- endif %}
+    def _time(self) -> float:{%- include shape("time_synchronizer", "auth.time") %}
 
     def _generate_signature(self, params: Dict[str, Any]) -> str:
         encoded_params_str = urlencode(params)

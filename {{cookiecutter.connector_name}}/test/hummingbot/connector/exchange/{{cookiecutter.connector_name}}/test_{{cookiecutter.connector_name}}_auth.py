@@ -5,12 +5,12 @@ import hmac
 import json
 from typing import Any, Dict
 from unittest import TestCase
-from unittest.mock import MagicMock{% if not cookiecutter.time_synchronizer %}, patch{% endif %}
+from unittest.mock import MagicMock{% include shape("time_synchronizer", "test_auth.mock_imports") %}
 from urllib.parse import urlencode
 
 {{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name ~ "." ~ cookiecutter.connector_name ~ "_auth", [cookiecutter.__class_prefix ~ "Auth"]) }}
 from hummingbot.core.web_assistant.connections.data_types import RESTMethod, RESTRequest, WSJSONRequest
-{%- set extra_credentials = cookiecutter.__api_credentials.split(",")[2:] %}
+{%- set extra_credentials = cookiecutter.extra_api_keys | extra_credentials %}
 
 
 class {{ cookiecutter.__class_prefix }}AuthTests(TestCase):
@@ -21,18 +21,7 @@ class {{ cookiecutter.__class_prefix }}AuthTests(TestCase):
         self._now = 1234567890.000
 {%- for credential in extra_credentials %}
         self._{{ credential }} = "test{{ credential | replace('_', ' ') | title | replace(' ', '') }}"
-{%- endfor %}
-{%- if cookiecutter.time_synchronizer %}
-        self._time_provider = MagicMock()
-        self._time_provider.time.return_value = self._now
-{%- else %}
-        # Without server time synchronisation the auth signs with the local clock.
-        time_patcher = patch(
-            "hummingbot.connector.exchange.{{ cookiecutter.connector_name }}.{{ cookiecutter.connector_name }}_auth.time.time",
-            MagicMock(return_value=self._now))
-        time_patcher.start()
-        self.addCleanup(time_patcher.stop)
-{%- endif %}
+{%- endfor %}{%- include shape("time_synchronizer", "test_auth.clock") %}
         self.auth = self._make_auth(self._secret)
 
     def _make_auth(self, secret: str) -> {{ cookiecutter.__class_prefix }}Auth:
@@ -41,10 +30,7 @@ class {{ cookiecutter.__class_prefix }}AuthTests(TestCase):
             secret_key=secret,
 {%- for credential in extra_credentials %}
             {{ credential }}=self._{{ credential }},
-{%- endfor %}
-{%- if cookiecutter.time_synchronizer %}
-            time_provider=self._time_provider,
-{%- endif %}
+{%- endfor %}{%- include shape("time_synchronizer", "test_auth.auth_arguments") %}
         )
 
     def async_run_with_timeout(self, coroutine, timeout: float = 1):
@@ -115,15 +101,4 @@ class {{ cookiecutter.__class_prefix }}AuthTests(TestCase):
         configured_request = self.async_run_with_timeout(self.auth.rest_authenticate(request))
 
         self.assertEqual(self._{{ credential }}, configured_request.headers["X-{{ credential | upper | replace('_', '-') }}"])
-{%- endfor %}
-{%- if cookiecutter.user_stream == "ws_api" %}
-
-    def test_generate_ws_subscribe_params_are_signed_in_sorted_order(self):
-        params = self.auth.generate_ws_subscribe_params()
-
-        self.assertEqual(self._api_key, params["apiKey"])
-        self.assertEqual(int(self._now * 1e3), params["timestamp"])
-        payload = f"apiKey={self._api_key}&timestamp={int(self._now * 1e3)}"
-        expected_signature = hmac.new(self._secret.encode("utf-8"), payload.encode("utf-8"), hashlib.sha256).hexdigest()
-        self.assertEqual(expected_signature, params["signature"])
-{%- endif %}
+{%- endfor %}{%- include shape("user_stream", "test_auth.tests") %}
