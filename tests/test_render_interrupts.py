@@ -51,17 +51,26 @@ def template_pausing_at(point: str, folder: Path) -> Path:
     return template
 
 
+def digest_while_others_work(root: Path) -> dict:
+    """The tree's digest, read again when a file goes away while it is read (the watchdog may be removing it)."""
+    while True:
+        try:
+            return tree_digest(root)
+        except FileNotFoundError:
+            time.sleep(0.05)
+
+
 def settled_tree(root: Path, acceptable, timeout: float = 40) -> dict:
     """The checkout's tree once it is acceptable (the watchdog and a released hook finish by themselves), or at last."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        tree = tree_digest(root)
+        tree = digest_while_others_work(root)
         if acceptable(tree):
             time.sleep(0.5)  # still so a moment later: nothing is still at work on it
-            if tree_digest(root) == tree:
+            if digest_while_others_work(root) == tree:
                 return tree
         time.sleep(0.1)
-    return tree_digest(root)
+    return digest_while_others_work(root)
 
 
 @pytest.mark.parametrize("how", sorted(SIGNALS))
