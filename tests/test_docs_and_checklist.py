@@ -144,6 +144,8 @@ def test_checklist_lists_every_todo_marker(default_workspace: Path):
     markers = _todo_markers(default_workspace, name)
 
     assert PLACEHOLDER not in checklist
-    assert len(markers) >= 10
+    test_modules = sorted(path.relative_to(default_workspace).as_posix()
+                          for path in (default_workspace / TEST_DIR.format(name=name)).glob("test_*.py"))
+    assert sorted({path for path, _ in markers if path.startswith("test/")}) == test_modules  # fixtures to adapt
     listed = re.findall(r"^- (?:\[ \] )?`([^`:]+):(\d+)`: \S", section, re.MULTILINE)
     assert [(path, int(line)) for path, line in listed] == markers

@@ -1,10 +1,13 @@
+{%- from "python_imports.j2" import from_import %}
 import hashlib
 import hmac
 import json{%- include shape("time_synchronizer", "auth.imports") %}
 from collections import OrderedDict
 from typing import Any, Dict
 from urllib.parse import urlencode
-{% include shape("time_synchronizer", "auth.hummingbot_imports") %}
+
+{{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name, [cookiecutter.connector_name ~ "_constants as CONSTANTS"]) }}
+{%- include shape("time_synchronizer", "auth.hummingbot_imports") %}
 from hummingbot.core.web_assistant.auth import AuthBase
 from hummingbot.core.web_assistant.connections.data_types import RESTMethod, RESTRequest, WSRequest
 {%- set extra_credentials = cookiecutter.extra_api_keys | extra_credentials %}
@@ -66,10 +69,9 @@ class {{ cookiecutter.__class_prefix }}Auth(AuthBase):
         return request_params
 
     def header_for_authentication(self) -> Dict[str, str]:
-        # TODO({{ cookiecutter.connector_name }}): the header names the exchange expects its credentials in.
-        headers = {"X-MBX-APIKEY": self.api_key}
+        headers = {CONSTANTS.API_KEY_HEADER: self.api_key}
 {%- for credential in extra_credentials %}
-        headers["X-{{ credential | upper | replace('_', '-') }}"] = self.{{ credential }}
+        headers[CONSTANTS.{{ credential | upper }}_HEADER] = self.{{ credential }}
 {%- endfor %}
         return headers{%- include shape("user_stream", "auth.methods") %}
 

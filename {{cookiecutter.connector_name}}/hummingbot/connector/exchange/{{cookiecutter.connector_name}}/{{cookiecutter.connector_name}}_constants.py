@@ -7,6 +7,12 @@ DEFAULT_DOMAIN = "{{ cookiecutter.default_domain }}"
 HBOT_ORDER_ID_PREFIX = "x-HBOT"
 MAX_ORDER_ID_LEN = 32
 
+# TODO({{ cookiecutter.connector_name }}): the headers the exchange reads the API key (and any extra credential) from.
+API_KEY_HEADER = "X-MBX-APIKEY"
+{%- for credential in cookiecutter.extra_api_keys | extra_credentials %}
+{{ credential | upper }}_HEADER = "X-{{ credential | upper | replace('_', '-') }}"
+{%- endfor %}
+
 # Base URLs, keyed by domain: add a testnet or regional domain here (and to OTHER_DOMAINS in the utils module).
 REST_URLS = {DEFAULT_DOMAIN: "{{ cookiecutter.rest_url }}"}
 WSS_URLS = {DEFAULT_DOMAIN: "{{ cookiecutter.wss_url }}"}

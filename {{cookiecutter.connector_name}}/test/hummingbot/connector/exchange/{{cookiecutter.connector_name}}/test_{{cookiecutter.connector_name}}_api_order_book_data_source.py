@@ -78,14 +78,17 @@ class {{ prefix }}APIOrderBookDataSourceUnitTests(IsolatedAsyncioWrapperTestCase
         url = web_utils.public_rest_url(path_url=CONSTANTS.SNAPSHOT_PATH_URL, domain=self.domain)
         return re.compile(f"^{url}".replace(".", r"\.").replace("?", r"\?"))
 
+    # TODO({{ cookiecutter.connector_name }}): a public trade event as the exchange pushes it.
     def _trade_update_event(self):
         return {"e": "trade", "E": 123456789, "s": self.ex_trading_pair, "t": 12345, "p": "0.001", "q": "100",
                 "b": 88, "a": 50, "T": 123456785, "m": True, "M": True}
 
+    # TODO({{ cookiecutter.connector_name }}): an order book diff event as the exchange pushes it.
     def _order_diff_event(self):
         return {"e": "depthUpdate", "E": 123456789, "s": self.ex_trading_pair, "U": 157, "u": 160,
                 "b": [["0.0024", "10"]], "a": [["0.0026", "100"]]}
 
+    # TODO({{ cookiecutter.connector_name }}): the exchange's order book snapshot answer.
     def _snapshot_response(self):
         return {"lastUpdateId": 1027024, "bids": [["4.00000000", "431.00000000"]],
                 "asks": [["4.00000200", "12.00000000"]]}

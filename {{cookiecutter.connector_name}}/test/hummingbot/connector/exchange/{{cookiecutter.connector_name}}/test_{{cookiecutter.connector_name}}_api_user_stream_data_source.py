@@ -95,9 +95,11 @@ class {{ prefix }}UserStreamDataSourceUnitTests(IsolatedAsyncioWrapperTestCase):
     async def _wait_for_test_event(self):
         await asyncio.wait_for(self.resume_test_event.wait(), timeout=5)
 
+    # TODO({{ cookiecutter.connector_name }}): the exchange's error answer (code and message fields).
     def _error_response(self) -> Dict[str, Any]:
         return {"code": "ERROR CODE", "msg": "ERROR MESSAGE"}
 
+    # TODO({{ cookiecutter.connector_name }}): an order update event as the exchange pushes it.
     def _user_update_event(self) -> Dict[str, Any]:
         return {"e": "executionReport", "E": 1499405658658, "s": self.ex_trading_pair, "c": "OID1", "x": "NEW",
                 "X": "NEW", "i": 4293153}{%- include shape("user_stream", "test_user_stream_data_source.tests") %}

@@ -8,6 +8,7 @@ from unittest import TestCase
 from unittest.mock import MagicMock{% include shape("time_synchronizer", "test_auth.mock_imports") %}
 from urllib.parse import urlencode
 
+{{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name, [cookiecutter.connector_name ~ "_constants as CONSTANTS"]) }}
 {{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name ~ "." ~ cookiecutter.connector_name ~ "_auth", [cookiecutter.__class_prefix ~ "Auth"]) }}
 from hummingbot.core.web_assistant.connections.data_types import RESTMethod, RESTRequest, WSJSONRequest
 {%- set extra_credentials = cookiecutter.extra_api_keys | extra_credentials %}
@@ -36,13 +37,14 @@ class {{ cookiecutter.__class_prefix }}AuthTests(TestCase):
     def async_run_with_timeout(self, coroutine, timeout: float = 1):
         return asyncio.get_event_loop().run_until_complete(asyncio.wait_for(coroutine, timeout))
 
+    # TODO({{ cookiecutter.connector_name }}): the exchange's signature: algorithm, what is signed, hex or base64.
     def _expected_signature(self, params: Dict[str, Any]) -> str:
         return hmac.new(self._secret.encode("utf-8"), urlencode(params).encode("utf-8"), hashlib.sha256).hexdigest()
 
     def _expected_headers(self) -> Dict[str, str]:
-        headers = {"X-MBX-APIKEY": self._api_key}
+        headers = {CONSTANTS.API_KEY_HEADER: self._api_key}
 {%- for credential in extra_credentials %}
-        headers["X-{{ credential | upper | replace('_', '-') }}"] = self._{{ credential }}
+        headers[CONSTANTS.{{ credential | upper }}_HEADER] = self._{{ credential }}
 {%- endfor %}
         return headers
 
@@ -79,7 +81,7 @@ class {{ cookiecutter.__class_prefix }}AuthTests(TestCase):
         configured_request = self.async_run_with_timeout(self.auth.rest_authenticate(request))
 
         self.assertEqual("application/json", configured_request.headers["Content-Type"])
-        self.assertEqual(self._api_key, configured_request.headers["X-MBX-APIKEY"])
+        self.assertEqual(self._api_key, configured_request.headers[CONSTANTS.API_KEY_HEADER])
 
     def test_signature_changes_with_the_secret(self):
         other_auth = self._make_auth("anotherSecret")
@@ -100,5 +102,5 @@ class {{ cookiecutter.__class_prefix }}AuthTests(TestCase):
         request = RESTRequest(method=RESTMethod.GET, params={}, is_auth_required=True)
         configured_request = self.async_run_with_timeout(self.auth.rest_authenticate(request))
 
-        self.assertEqual(self._{{ credential }}, configured_request.headers["X-{{ credential | upper | replace('_', '-') }}"])
+        self.assertEqual(self._{{ credential }}, configured_request.headers[CONSTANTS.{{ credential | upper }}_HEADER])
 {%- endfor %}{%- include shape("user_stream", "test_auth.tests") %}

@@ -71,6 +71,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
         }
 
     @property
+    # TODO({{ cookiecutter.connector_name }}): the tick size, lot size and minimum notional fields _format_trading_rules reads.
     def _trading_rule_filters(self) -> List[Dict[str, Any]]:
         return [
             {"filterType": "PRICE_FILTER", "minPrice": "0.00000100", "maxPrice": "100000.00000000",
@@ -123,6 +124,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
         return {"rateLimits": [], "exchangeFilters": [], "symbols": [symbol]}
 
     @property
+    # TODO({{ cookiecutter.connector_name }}): the exchange's answer to an order creation.
     def order_creation_request_successful_mock_response(self):
         return {
             "symbol": self.exchange_symbol_for_tokens(self.base_asset, self.quote_asset),
@@ -133,6 +135,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
         }
 
     @property
+    # TODO({{ cookiecutter.connector_name }}): the account balances answer (asset, free, locked).
     def balance_request_mock_response_for_base_and_quote(self):
         return {
             "balances": [
@@ -211,6 +214,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
     def expected_fill_trade_id(self) -> str:
         return str(30000)
 
+    # TODO({{ cookiecutter.connector_name }}): how the exchange spells a symbol (e.g. BTC_USDT).
     def exchange_symbol_for_tokens(self, base_token: str, quote_token: str) -> str:
         return f"{base_token}{quote_token}"
 
@@ -276,6 +280,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
     def configure_order_not_found_error_cancelation_response(
             self, order: InFlightOrder, mock_api: aioresponses,
             callback: Optional[Callable] = lambda *args, **kwargs: None) -> str:
+        # TODO({{ cookiecutter.connector_name }}): the exchange's error answer (fields, HTTP status) for an unknown order.
         response = {"code": CONSTANTS.UNKNOWN_ORDER_ERROR_CODE, "msg": f"{CONSTANTS.UNKNOWN_ORDER_MESSAGE}."}
         return self._configure(mock_api, "delete", CONSTANTS.ORDER_PATH_URL, callback, response, status=400)
 
@@ -338,6 +343,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
         response = [self._trade_fill(order, order.price, order.amount)]
         return self._configure(mock_api, "get", CONSTANTS.MY_TRADES_PATH_URL, callback, response)
 
+    # TODO({{ cookiecutter.connector_name }}): the order update event, with the fields _process_order_event reads.
     def _execution_report(self, order: InFlightOrder, execution_type: str, status: str,
                           last_filled: Decimal = Decimal("0"), **overrides) -> Dict[str, Any]:
         event = {
@@ -381,6 +387,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
     def trade_event_for_full_fill_websocket_update(self, order: InFlightOrder):
         return None  # the order update event carries the fill
 
+    # TODO({{ cookiecutter.connector_name }}): the order status answer; its statuses must be keys of CONSTANTS.ORDER_STATE.
     def _order_status_response(self, order: InFlightOrder, status: str, executed: Decimal) -> Dict[str, Any]:
         return {
             "symbol": self.exchange_symbol_for_tokens(self.base_asset, self.quote_asset),
@@ -423,10 +430,10 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
         self.assertIn("timestamp", params)
         self.assertIn("signature", params)
         request_headers = request_call_tuple.kwargs["headers"]
-        self.assertEqual("testAPIKey", request_headers["X-MBX-APIKEY"])
+        self.assertEqual("testAPIKey", request_headers[CONSTANTS.API_KEY_HEADER])
 {%- for credential in extra_credentials %}
         self.assertEqual("test{{ credential | replace('_', '') | capitalize }}",
-                         request_headers["X-{{ credential | upper | replace('_', '-') }}"])
+                         request_headers[CONSTANTS.{{ credential | upper }}_HEADER])
 {%- endfor %}
 
     def _track_order(self, order_id: str = "OID1", exchange_order_id: str = "100234") -> InFlightOrder:

@@ -9,6 +9,7 @@ from hummingbot.core.data_type.order_book_message import OrderBookMessageType
 
 class {{ cookiecutter.__class_prefix }}OrderBookTests(TestCase):
 
+    # TODO({{ cookiecutter.connector_name }}): the snapshot and diff payloads in the exchange's shape.
     def test_snapshot_message_from_exchange(self):
         snapshot_message = {{ cookiecutter.__class_prefix }}OrderBook.snapshot_message_from_exchange(
             msg={"lastUpdateId": 1, "bids": [["4.00000000", "431.00000000"]], "asks": [["4.00000200", "12.00000000"]]},

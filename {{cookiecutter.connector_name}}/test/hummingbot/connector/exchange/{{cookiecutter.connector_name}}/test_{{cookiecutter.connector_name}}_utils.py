@@ -9,6 +9,7 @@ from pydantic import SecretStr
 
 class {{ cookiecutter.__class_prefix }}UtilTestCases(unittest.TestCase):
 
+    # TODO({{ cookiecutter.connector_name }}): symbol entries in the exchange's shape (status and permission fields).
     def test_is_exchange_information_valid(self):
         self.assertFalse(utils.is_exchange_information_valid({"status": "BREAK", "permissionSets": [["MARGIN"]]}))
         self.assertFalse(utils.is_exchange_information_valid({"status": "BREAK", "permissionSets": [["SPOT"]]}))

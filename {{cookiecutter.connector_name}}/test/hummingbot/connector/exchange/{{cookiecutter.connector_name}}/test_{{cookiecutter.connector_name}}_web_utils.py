@@ -21,6 +21,7 @@ class {{ cookiecutter.__class_prefix }}WebUtilsTestCases(unittest.TestCase):
     def test_public_rest_url(self):
         path_url = "/TEST_PATH"
         domain = CONSTANTS.DEFAULT_DOMAIN
+        # TODO({{ cookiecutter.connector_name }}): how the exchange's REST URLs are built (base, version, path).
         expected_url = "{{ cookiecutter.rest_url }}" + CONSTANTS.PUBLIC_API_VERSION + path_url
         self.assertEqual(expected_url, web_utils.public_rest_url(path_url, domain))
 
