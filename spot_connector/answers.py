@@ -6,6 +6,7 @@ rule")`. `check_answers` runs them all; the Jinja guard (`jinja_guard.py`) and t
 is checked before cookiecutter evaluates it and again, as data, before anything is written.
 """
 import builtins
+import json
 import keyword
 import re
 import string
@@ -23,7 +24,9 @@ MIN_ORDER_BOOK_DEPTH = 100
 MAX_WHOLE_NUMBER = 999_999_999
 MAX_FEE_LENGTH = 20
 MAX_URL_LENGTH = 2000
-USER_STREAM_CHOICES = ("listen_key", "ws_api")
+# The choices, as cookiecutter.json lists them (its first is the default).
+TEMPLATE_PROMPTS = json.loads((Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text())
+USER_STREAM_CHOICES = tuple(TEMPLATE_PROMPTS["user_stream"])
 # The API version the rendered web utils append to `rest_url` (PUBLIC_API_VERSION in the constants module).
 REST_API_VERSION_SEGMENT = "v3"
 # What starts a Jinja expression, statement or comment: an answer holding one would be evaluated as a template.

@@ -21,13 +21,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rendering import render  # noqa: E402
 
+from spot_connector.answers import USER_STREAM_CHOICES  # noqa: E402
 from spot_connector.facts import ANSWERS_FILE  # noqa: E402
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 SUFFIX = ".golden"
 
 
-def _variant_id(answers: dict) -> str:
+def variant_id(answers: dict) -> str:
     return "-".join([
         "timesync" if answers["time_synchronizer"] else "localtime",
         answers["user_stream"],
@@ -42,7 +43,7 @@ VARIANTS = [
     dict(connector_name="acme_pro", time_synchronizer=time_sync, user_stream=user_stream, extra_api_keys=extra_keys,
          balance_channel=balance)
     for time_sync, user_stream, extra_keys, balance in itertools.product(
-        [True, False], ["listen_key", "ws_api"], ["", "passphrase"], [True, False])
+        [True, False], USER_STREAM_CHOICES, ["", "passphrase"], [True, False])
 ]
 ANSWER_SETS: Dict[str, dict] = {
     "defaults": {},
@@ -53,7 +54,7 @@ ANSWER_SETS: Dict[str, dict] = {
         rate_limit_request_weight_per_minute="1200", rate_limit_orders_per_10_seconds="50",
         rate_limit_orders_per_day="160000", rate_limit_raw_requests_per_5_minutes="6100", user_stream="ws_api",
         extra_api_keys="passphrase,memo"),
-    **{_variant_id(answers): answers for answers in VARIANTS},
+    **{variant_id(answers): answers for answers in VARIANTS},
 }
 
 
