@@ -276,6 +276,11 @@ DERIVED: Dict[str, Tuple[str, Callable[[str], str]]] = {
 }
 
 
+def with_derived_values(answers: Dict[str, Any]) -> Dict[str, Any]:
+    """The answers with the values the template derives from them, as cookiecutter renders them."""
+    return {**answers, **{key: derive(answers.get(source, "")) for key, (source, derive) in DERIVED.items()}}
+
+
 def check_derived(answers: Dict[str, Any], template_defaults: Dict[str, Any], rendered: bool) -> List[str]:
     """
     A derived value is the template's own: before cookiecutter renders the answers, its unrendered default from

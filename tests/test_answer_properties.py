@@ -5,7 +5,6 @@ accepted answer renders code that compiles.
 The checks run in-process on many examples (the answer rules are plain functions); the renders, slower, on fewer.
 Examples are derandomised and no example database is kept, so a CI run sees the same examples as a local one.
 """
-import json
 import keyword
 import string
 import tempfile
@@ -15,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from rendering import TEMPLATE_ROOT, render
+from answer_sets import TEMPLATE_DEFAULTS, checked
+from rendering import render
 
 from spot_connector import answers as rules
 from spot_connector.jinja_guard import AnswersRefused
 
-TEMPLATE_DEFAULTS = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
 # Every prompt that takes text, but hummingbot_root: it names a folder on this machine (test_hostile_input.py).
 STRING_PROMPTS = [key for key, value in TEMPLATE_DEFAULTS.items()
                   if not key.startswith("_") and isinstance(value, str) and key != "hummingbot_root"]
@@ -35,21 +34,6 @@ NORMALISED_SETTINGS = settings(CHECK_SETTINGS, max_examples=100)
 # A render takes about half a second: a few per prompt, and more with every prompt's answer generated at once.
 RENDER_SETTINGS = settings(CHECK_SETTINGS, max_examples=6)
 COMBINED_RENDER_SETTINGS = settings(CHECK_SETTINGS, max_examples=25)
-
-
-def rendered_answers(**changes):
-    """The answers as the hooks see them with every default taken but `changes`, the derived values recomputed."""
-    answers = {key: value for key, value in TEMPLATE_DEFAULTS.items() if not key.startswith("__")}
-    answers["user_stream"] = "listen_key"
-    answers.update(changes)
-    answers["__class_prefix"] = rules.class_prefix(answers["connector_name"])
-    answers["__display_name"] = rules.display_name(answers["connector_name"])
-    answers["__api_credentials"] = rules.api_credentials(answers["extra_api_keys"])
-    return answers
-
-
-def check(**changes):
-    return rules.check_answers(rendered_answers(**changes), TEMPLATE_DEFAULTS, rendered=True)
 
 
 # ---- strategies ----
@@ -184,7 +168,7 @@ def assert_well_formed_refusals(prompt, errors):
 @given(data=st.data())
 def test_any_text_is_accepted_or_refused_in_one_line_naming_the_prompt(prompt, data):
     value = data.draw(hostile_answers(prompt), label=prompt)
-    normalised, errors = check(**{prompt: value})
+    normalised, errors = checked(**{prompt: value})
     if errors:
         assert_well_formed_refusals(prompt, errors)
     else:
@@ -197,7 +181,7 @@ def test_any_text_is_accepted_or_refused_in_one_line_naming_the_prompt(prompt, d
 @given(value=hostile_text)
 def test_text_at_a_yes_no_or_choice_prompt_is_refused_in_one_line(prompt, value):
     assume(value not in rules.CHOICES.get(prompt, ()))
-    _, errors = check(**{prompt: value})
+    _, errors = checked(**{prompt: value})
     assert_well_formed_refusals(prompt, errors)
     assert len(errors) == 1
 
@@ -208,23 +192,23 @@ def test_text_at_a_yes_no_or_choice_prompt_is_refused_in_one_line(prompt, value)
 def test_an_accepted_answer_is_accepted_again_unchanged(prompt, data):
     """The answers file records the normalised answer; reading it back (cruft, the update tool) must not change it."""
     value = data.draw(NEAR_VALID[prompt], label=prompt)
-    normalised, errors = check(**{prompt: value})
+    normalised, errors = checked(**{prompt: value})
     assume(not errors)
-    again, errors = check(**{prompt: normalised[prompt]})
+    again, errors = checked(**{prompt: normalised[prompt]})
     assert errors == []
     assert again[prompt] == normalised[prompt]
 
 
 def test_a_rest_url_ending_in_the_api_version_twice_is_accepted_again_unchanged():
-    normalised, errors = check(rest_url="https://api.acme.com/v3/v3")
+    normalised, errors = checked(rest_url="https://api.acme.com/v3/v3")
     assert errors == []
-    assert check(rest_url=normalised["rest_url"])[0]["rest_url"] == normalised["rest_url"]
+    assert checked(rest_url=normalised["rest_url"])[0]["rest_url"] == normalised["rest_url"]
 
 
 def test_a_small_fee_in_exponent_notation_is_judged_by_what_it_renders():
-    normalised, errors = check(maker_fee="1e-3")
-    assert errors == [] and check(maker_fee=normalised["maker_fee"]) == (normalised, [])
-    _, errors = check(maker_fee="1e-30")  # renders as 32 characters: refused as typed, not later as rendered
+    normalised, errors = checked(maker_fee="1e-3")
+    assert errors == [] and checked(maker_fee=normalised["maker_fee"]) == (normalised, [])
+    _, errors = checked(maker_fee="1e-30")  # renders as 32 characters: refused as typed, not later as rendered
     assert errors == ["maker_fee '1e-30' is invalid: use a decimal fraction from 0 up to (not including) 1, e.g. 0.001"]
 
 
@@ -256,7 +240,7 @@ def render_and_compile(answers):
 @given(data=st.data())
 def test_an_accepted_answer_renders_code_that_compiles(prompt, data):
     value = data.draw(RENDERABLE[prompt], label=prompt)
-    assume(not check(**{prompt: value})[1])
+    assume(not checked(**{prompt: value})[1])
     render_and_compile({prompt: value})
 
 
@@ -282,5 +266,5 @@ def accepted_answer_sets(draw):
 @COMBINED_RENDER_SETTINGS
 @given(answers=accepted_answer_sets())
 def test_accepted_answers_together_render_code_that_compiles(answers):
-    assume(not check(**answers)[1])
+    assume(not checked(**answers)[1])
     render_and_compile(answers)

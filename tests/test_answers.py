@@ -1,32 +1,14 @@
 """The answer rules (spot_connector/answers.py): what each prompt accepts, and how an accepted answer is normalised."""
-import json
 
 import pytest
 
+from answer_sets import TEMPLATE_DEFAULTS, checked, rendered_defaults
 from checkout import make_hummingbot_checkout
 from reserved_names import names_the_renders_use, reserved_names_listed
-from rendering import TEMPLATE_ROOT
 
 from spot_connector import answers as rules
 from spot_connector import jinja_guard
 from spot_connector.facts import RENDER_IN_PROGRESS_MARKER
-
-TEMPLATE_DEFAULTS = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
-
-
-def rendered_defaults(**changes):
-    """The answers as cookiecutter hands them to the hooks with every default taken: derived values computed."""
-    answers = {key: value for key, value in TEMPLATE_DEFAULTS.items() if not key.startswith("__")}
-    answers["user_stream"] = "listen_key"
-    answers.update(changes)
-    answers["__class_prefix"] = rules.class_prefix(answers["connector_name"])
-    answers["__display_name"] = rules.display_name(answers["connector_name"])
-    answers["__api_credentials"] = rules.api_credentials(answers["extra_api_keys"])
-    return answers
-
-
-def checked(**changes):
-    return rules.check_answers(rendered_defaults(**changes), TEMPLATE_DEFAULTS, rendered=True)
 
 
 @pytest.mark.parametrize("answer, given, normalised", [
