@@ -45,8 +45,9 @@ TEST_FILES = [
 ]
 
 
-# What a user's clone of the template does not hold: cookiecutter's pre_prompt hook copies the whole template
-# folder before every render, so a local virtualenv or build output would be copied each time.
+# What a fresh clone of the template does not hold: git metadata, a virtualenv, build and site output, caches. The
+# tests render from a copy without them, as a user's clone is: a render records no commit of this working tree, and
+# the copies tests make of it (a git repository to update from, hooks patched to pause) stay small.
 NOT_IN_A_CLONE = shutil.ignore_patterns(".git", ".venv", "build", "site", "__pycache__", ".pytest_cache")
 _clean_template: Path = None
 

@@ -17,6 +17,7 @@ import copy
 import gc
 import importlib
 import importlib.util
+import json
 import random
 import shutil
 import statistics
@@ -29,6 +30,7 @@ from typing import Any, Callable, Dict, List, Tuple
 
 TESTS_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TESTS_DIR))
+sys.path.insert(0, str(TESTS_DIR.parent))  # the template's own tooling (spot_connector), which rendering imports
 
 from rendering import (  # noqa: E402
     DEFAULT_CONNECTOR_NAME,
@@ -47,10 +49,15 @@ TARGET_RATIO = 0.95
 
 # ---------------------------------------------------------------------------------------------------- (a) render
 def floor_template(template: Path, folder: Path) -> Tuple[Path, int]:
-    """Plain cookiecutter's floor: the template's cookiecutter.json and file paths, tiny contents, no hooks."""
+    """Plain cookiecutter's floor: the template's prompts and file paths, tiny contents, no hooks."""
     floor = folder / "floor-template"
     floor.mkdir(parents=True)
-    shutil.copyfile(template / "cookiecutter.json", floor / "cookiecutter.json")
+    # The prompts without the template's own machinery: its Jinja extension (which checks the answers) and the
+    # values derived through that extension's filters are the template's cost, not cookiecutter's.
+    prompts = json.loads((template / "cookiecutter.json").read_text())
+    floor_prompts = {key: value for key, value in prompts.items()
+                     if key != "_extensions" and not (key.startswith("__") and key != "__prompts__")}
+    (floor / "cookiecutter.json").write_text(json.dumps(floor_prompts, indent=2))
     files = 0
     for source in sorted(template.glob("{{cookiecutter.connector_name}}/**/*")):
         if source.is_file():
@@ -241,8 +248,9 @@ Figures from one run of `make benchmark` (`python tests/benchmarks/render_benchm
 - **Render time.** The full default template (a clean copy, as a fresh clone has it) is rendered by
   the `cookiecutter --no-input` command as a user runs it, process start and hooks included. The floor is
   plain cookiecutter on a
-  template generated on the fly: the same `cookiecutter.json`, the same file paths, a two-byte body per file and no
-  hooks. The two are rendered alternately after one discarded warm-up render each; the figure is the median.
+  template generated on the fly: the same prompts (without the template's Jinja extension and the values derived
+  through it), the same file paths, a two-byte body per file and no hooks. The two are rendered alternately after
+  one discarded warm-up render each; the figure is the median.
   The ratio is the price of the template's real contents and hooks over cookiecutter's own cost.
 - **Rendered suite.** The default render's own `python -m pytest` (as `make demo` runs it) is run once; the
   wall time, interpreter start-up and collection included, is divided by the number of tests.
