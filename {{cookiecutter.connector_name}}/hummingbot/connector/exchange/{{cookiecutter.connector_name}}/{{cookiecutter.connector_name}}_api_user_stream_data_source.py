@@ -1,4 +1,4 @@
-{%- from "python_imports.j2" import from_import %}
+{%- from "python_imports.j2" import from_import -%}
 import asyncio{%- include shape("user_stream", "user_stream_data_source.imports") %}
 from typing import TYPE_CHECKING, {% include shape("user_stream", "user_stream_data_source.typing_imports") %}List, Optional
 

@@ -1,4 +1,4 @@
-{%- from "python_imports.j2" import from_import %}
+{%- from "python_imports.j2" import from_import -%}
 import asyncio
 {%- include shape("time_synchronizer", "exchange.imports") %}
 from decimal import Decimal
@@ -150,7 +150,6 @@ class {{ prefix }}Exchange(ExchangePyBase):
         return web_utils.build_api_factory(
             throttler=self._throttler,
 {%- include shape("time_synchronizer", "exchange.factory_arguments") %}
-            domain=self._domain,
             auth=self._auth)
 
     def _create_order_book_data_source(self) -> OrderBookTrackerDataSource:

@@ -1,6 +1,5 @@
-{#- No line comes before the first import: this partial's lines are each followed by a newline. #}
-{%- include shape("time_synchronizer", "web_utils.first_imports") -%}
-from typing import Callable, Optional
+{#- The module's first lines: this partial's lines are not preceded by a newline, so none comes before them. #}
+{%- include shape("time_synchronizer", "web_utils.first_imports") %}
 
 import hummingbot.connector.exchange.{{ cookiecutter.connector_name }}.{{ cookiecutter.connector_name }}_constants as CONSTANTS
 {%- include shape("time_synchronizer", "web_utils.connector_imports") %}

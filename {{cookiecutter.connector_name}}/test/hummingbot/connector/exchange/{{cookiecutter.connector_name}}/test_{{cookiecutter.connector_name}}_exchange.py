@@ -1,4 +1,4 @@
-{%- from "python_imports.j2" import from_import %}
+{%- from "python_imports.j2" import from_import -%}
 {%- set name = cookiecutter.connector_name %}
 {%- set prefix = cookiecutter.__class_prefix %}
 {%- set extra_credentials = cookiecutter.extra_api_keys | extra_credentials -%}
