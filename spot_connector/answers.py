@@ -269,6 +269,20 @@ def extra_credentials(extra_api_keys: str) -> List[str]:
     return split_credentials(str(extra_api_keys))
 
 
+def domain_url(url: str, domain: str) -> str:
+    """
+    A URL answer as Binance's constants spell theirs (`"https://api.binance.{}/api/"`): a host ending in the default
+    domain ends in `{}` instead, which the rendered web utils fill with `.format(domain)`. A URL whose host does not
+    end in the domain is kept as it is, and then serves every domain.
+    """
+    parts = urlsplit(str(url))
+    host, colon, port = parts.netloc.partition(":")
+    if not host.endswith(f".{domain}"):
+        return str(url)
+    netloc = host[:-len(domain)] + "{}" + colon + port
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
 DERIVED: Dict[str, Tuple[str, Callable[[str], str]]] = {
     "__class_prefix": ("connector_name", class_prefix),
     "__display_name": ("connector_name", display_name),

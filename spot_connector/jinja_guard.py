@@ -10,7 +10,7 @@ nothing evaluated or written) or normalises them in place. The same happens unde
 build their environments the same way.
 
 It also gives the templates the filters that compute the derived values (`class_prefix`, `display_name`,
-`api_credentials`, `extra_credentials`), the `shape(prompt, point)` function that names the partial a shape prompt's
+`api_credentials`, `extra_credentials`, `domain_url`), the `shape(prompt, point)` function that names the partial a shape prompt's
 answer renders at a point (docs/architecture.md), and tells the hooks where the template's own tooling lives
 (`spot_connector_template_dir`).
 """
@@ -175,6 +175,7 @@ class AnswersAreData(Extension):
         environment.filters["display_name"] = answer_rules.display_name
         environment.filters["api_credentials"] = answer_rules.api_credentials
         environment.filters["extra_credentials"] = answer_rules.extra_credentials
+        environment.filters["domain_url"] = answer_rules.domain_url
         environment.globals["shape"] = shape
         environment.globals["spot_connector_template_dir"] = str(TEMPLATE_DIR)
         context = context_being_rendered()

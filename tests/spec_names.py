@@ -6,7 +6,7 @@ in 2023 (not required), several methods live in hummingbot's base classes (found
 abstract members are required on top of the spec's list.
 """
 
-CONSTANTS = ["DEFAULT_DOMAIN", "REST_URLS", "RATE_LIMITS", "SERVER_TIME_PATH_URL"]
+CONSTANTS = ["DEFAULT_DOMAIN", "REST_URL", "RATE_LIMITS", "SERVER_TIME_PATH_URL"]
 
 WEB_UTILS_FUNCTIONS = [
     "public_rest_url", "private_rest_url", "build_api_factory",

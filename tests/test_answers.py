@@ -116,6 +116,19 @@ def test_the_derived_values_follow_the_name_and_credentials():
     assert rules.api_credentials(" passphrase , memo") == "api_key,api_secret,passphrase,memo"
 
 
+@pytest.mark.parametrize("url, domain, expected", [
+    ("https://api.acme.com/api/", "com", "https://api.acme.{}/api/"),  # Binance's shape: the domain fills {}
+    ("wss://stream.acme.com:9443/ws", "com", "wss://stream.acme.{}:9443/ws"),
+    ("https://api.acme.co.uk/", "co.uk", "https://api.acme.{}/"),
+    ("https://api.acme.io/api/", "com", "https://api.acme.io/api/"),  # not the domain: one URL for every domain
+    ("https://api.acmecom/api/", "com", "https://api.acmecom/api/"),  # a host label, not the end of one
+    ("https://com.acme.io/api/", "com", "https://com.acme.io/api/"),
+])
+def test_the_base_urls_take_the_domain_where_the_host_ends_in_it(url, domain, expected):
+    assert rules.domain_url(url, domain) == expected
+    assert rules.domain_url(url, domain).format(domain) == url
+
+
 def test_reserved_names_cover_every_name_the_renders_use():
     """An extra credential becomes an argument and a `self.` attribute: it must not take a name already in use."""
     missing = sorted(names_the_renders_use() - reserved_names_listed())

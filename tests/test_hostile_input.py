@@ -364,11 +364,10 @@ def test_a_derived_value_in_a_replay_file_is_refused(sandbox, good_replay, key, 
 # ---- 3. accepted answers are normalised; colliding names and unsafe URLs are refused ----
 @pytest.mark.parametrize("answers, expected", [
     ({"order_book_depth": "0100", "rest_url": "https://api.acme.com/api", "ws_heartbeat_interval": "007"},
-     ["ORDER_BOOK_DEPTH = 100\n", 'REST_URLS = {DEFAULT_DOMAIN: "https://api.acme.com/api/"}',
+     ["ORDER_BOOK_DEPTH = 100\n", 'REST_URL = "https://api.acme.{}/api/"',
       "WS_HEARTBEAT_TIME_INTERVAL = 7\n"]),
     ({"rest_url": "https://api.acme.com/api/v3/", "wss_url": "wss://stream.acme.com:9443//ws"},
-     ['REST_URLS = {DEFAULT_DOMAIN: "https://api.acme.com/api/"}',
-      'WSS_URLS = {DEFAULT_DOMAIN: "wss://stream.acme.com:9443/ws"}']),
+     ['REST_URL = "https://api.acme.{}/api/"', 'WSS_URL = "wss://stream.acme.{}:9443/ws"']),
 ], ids=["depth-and-url", "versioned-url"])
 def test_accepted_answers_are_normalised_in_the_render(sandbox, answers, expected):
     output_dir = empty_folder(sandbox.base / "out")
@@ -385,7 +384,7 @@ def test_the_recorded_rest_url_is_the_rendered_one(sandbox):
     output_dir = empty_folder(sandbox.base / "out")
     render_ok(sandbox, output_dir, "rest_url=https://api.acme.com" + "/v3" * 6)
     recorded = json.loads((output_dir / NAME / ".cruft.json").read_text())["context"]["cookiecutter"]["rest_url"]
-    assert f'REST_URLS = {{DEFAULT_DOMAIN: "{recorded}"}}' in (output_dir / NAME / CONSTANTS).read_text()
+    assert f'REST_URL = "{recorded.replace(".com/", ".{}/", 1)}"' in (output_dir / NAME / CONSTANTS).read_text()
 
 
 REFUSED_ANSWERS = [

@@ -57,7 +57,7 @@ PAIR = "COINALPHA-HBOT"
 SCENARIO_TIMEOUT = 45.0
 WAIT = 15.0
 HAS_TIME_SYNCHRONIZER = hasattr(CONSTANTS, "SERVER_TIME_PATH_URL")
-WS_API_USER_STREAM = hasattr(CONSTANTS, "WSS_API_URLS")
+WS_API_USER_STREAM = hasattr(CONSTANTS, "WSS_API_URL")
 SERVER_TIME_PATH = getattr(CONSTANTS, "SERVER_TIME_PATH_URL", "/time")
 ALL_EVENTS = [event for event in MarketEvent]
 
@@ -87,10 +87,11 @@ class Harness:
 
     async def __aenter__(self) -> "Harness":
         await self.server.start()
-        CONSTANTS.REST_URLS[DOMAIN] = self.server.rest_url
-        CONSTANTS.WSS_URLS[DOMAIN] = self.server.wss_url
+        # The loopback URLs have no {} for the domain to fill: every domain, DOMAIN among them, reaches them.
+        CONSTANTS.REST_URL = self.server.rest_url
+        CONSTANTS.WSS_URL = self.server.wss_url
         if WS_API_USER_STREAM:
-            CONSTANTS.WSS_API_URLS[DOMAIN] = self.server.wss_api_url
+            CONSTANTS.WSS_API_URL = self.server.wss_api_url
         self.exchange = EXCHANGE_CLASS(**self._credentials(), trading_pairs=[PAIR], trading_required=True,
                                        domain=DOMAIN)
         self._register_domain_connector_setting()

@@ -1,7 +1,7 @@
-{%- from "python_imports.j2" import from_import %}
+{%- from "python_imports.j2" import from_import -%}
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 {{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name, [cookiecutter.connector_name ~ "_constants as CONSTANTS", cookiecutter.connector_name ~ "_web_utils as web_utils"]) }}
 {{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name ~ "." ~ cookiecutter.connector_name ~ "_order_book", [cookiecutter.__class_prefix ~ "OrderBook"]) }}
@@ -21,9 +21,10 @@ class {{ cookiecutter.__class_prefix }}APIOrderBookDataSource(OrderBookTrackerDa
     TRADE_STREAM_ID = 1
     DIFF_STREAM_ID = 2
     ONE_HOUR = 60 * 60
+    _DYNAMIC_SUBSCRIBE_ID_START = 100  # Starting ID for dynamic subscriptions
 
     _logger: Optional[HummingbotLogger] = None
-    _next_subscribe_id: int = 3
+    _next_subscribe_id: int = _DYNAMIC_SUBSCRIBE_ID_START
 
     def __init__(self,
                  trading_pairs: List[str],
@@ -63,12 +64,10 @@ class {{ cookiecutter.__class_prefix }}APIOrderBookDataSource(OrderBookTrackerDa
         return data
 
     @staticmethod
-    def _stream_names(exchange_symbol: str) -> Dict[str, str]:
+    def _stream_names(exchange_symbol: str) -> Tuple[str, str]:
+        """The trade channel and the order book diff channel of a symbol"""
         # TODO({{ cookiecutter.connector_name }}): the exchange's channel names for trades and order book diffs.
-        return {
-            CONSTANTS.TRADE_EVENT_TYPE: f"{exchange_symbol.lower()}@trade",
-            CONSTANTS.DIFF_EVENT_TYPE: f"{exchange_symbol.lower()}@depth@100ms",
-        }
+        return f"{exchange_symbol.lower()}@trade", f"{exchange_symbol.lower()}@depth@100ms"
 
     async def _subscribe_channels(self, ws: WSAssistant):
         """
@@ -80,13 +79,25 @@ class {{ cookiecutter.__class_prefix }}APIOrderBookDataSource(OrderBookTrackerDa
             depth_params = []
             for trading_pair in self._trading_pairs:
                 symbol = await self._connector.exchange_symbol_associated_to_pair(trading_pair=trading_pair)
-                streams = self._stream_names(symbol)
-                trade_params.append(streams[CONSTANTS.TRADE_EVENT_TYPE])
-                depth_params.append(streams[CONSTANTS.DIFF_EVENT_TYPE])
-            await ws.send(WSJSONRequest(payload={"method": "SUBSCRIBE", "params": trade_params,
-                                                 "id": self.TRADE_STREAM_ID}))
-            await ws.send(WSJSONRequest(payload={"method": "SUBSCRIBE", "params": depth_params,
-                                                 "id": self.DIFF_STREAM_ID}))
+                trade_stream, depth_stream = self._stream_names(symbol)
+                trade_params.append(trade_stream)
+                depth_params.append(depth_stream)
+            payload = {
+                "method": "SUBSCRIBE",
+                "params": trade_params,
+                "id": self.TRADE_STREAM_ID
+            }
+            subscribe_trade_request: WSJSONRequest = WSJSONRequest(payload=payload)
+
+            payload = {
+                "method": "SUBSCRIBE",
+                "params": depth_params,
+                "id": self.DIFF_STREAM_ID
+            }
+            subscribe_orderbook_request: WSJSONRequest = WSJSONRequest(payload=payload)
+
+            await ws.send(subscribe_trade_request)
+            await ws.send(subscribe_orderbook_request)
 
             self.logger().info("Subscribed to public order book and trade channels...")
         except asyncio.CancelledError:
@@ -100,7 +111,8 @@ class {{ cookiecutter.__class_prefix }}APIOrderBookDataSource(OrderBookTrackerDa
 
     async def _connected_websocket_assistant(self) -> WSAssistant:
         ws: WSAssistant = await self._api_factory.get_ws_assistant()
-        await ws.connect(ws_url=web_utils.wss_url(self._domain), ping_timeout=CONSTANTS.WS_HEARTBEAT_TIME_INTERVAL)
+        await ws.connect(ws_url=CONSTANTS.WSS_URL.format(self._domain),
+                         ping_timeout=CONSTANTS.WS_HEARTBEAT_TIME_INTERVAL)
         return ws
 
     async def _order_book_snapshot(self, trading_pair: str) -> OrderBookMessage:
@@ -138,50 +150,97 @@ class {{ cookiecutter.__class_prefix }}APIOrderBookDataSource(OrderBookTrackerDa
 
     async def subscribe_to_trading_pair(self, trading_pair: str) -> bool:
         """
-        Subscribes to the trade and order book diff channels of one more trading pair on the open connection.
+        Subscribes to order book and trade channels for a single trading pair on the
+        existing WebSocket connection.
 
         :param trading_pair: the trading pair to subscribe to
-        :return: True if the subscription requests were sent, False otherwise
+        :return: True if subscription was successful, False otherwise
         """
-        return await self._change_subscription("SUBSCRIBE", trading_pair)
-
-    async def unsubscribe_from_trading_pair(self, trading_pair: str) -> bool:
-        """
-        Unsubscribes from the trade and order book diff channels of one trading pair on the open connection.
-
-        :param trading_pair: the trading pair to unsubscribe from
-        :return: True if the unsubscription request was sent, False otherwise
-        """
-        return await self._change_subscription("UNSUBSCRIBE", trading_pair)
-
-    async def _change_subscription(self, method: str, trading_pair: str) -> bool:
-        subscribing = method == "SUBSCRIBE"
         if self._ws_assistant is None:
-            action = "subscribe to" if subscribing else "unsubscribe from"
-            self.logger().warning(f"Cannot {action} {trading_pair}: WebSocket not connected")
+            self.logger().warning(
+                f"Cannot subscribe to {trading_pair}: WebSocket not connected"
+            )
             return False
+
         try:
             symbol = await self._connector.exchange_symbol_associated_to_pair(trading_pair=trading_pair)
-            payload = {"method": method, "params": list(self._stream_names(symbol).values()),
-                       "id": self._get_next_subscribe_id()}
-            await self._ws_assistant.send(WSJSONRequest(payload=payload))
-            if subscribing:
-                self.add_trading_pair(trading_pair)
-                self.logger().info(f"Subscribed to {trading_pair} order book and trade channels")
-            else:
-                self.remove_trading_pair(trading_pair)
-                self.logger().info(f"Unsubscribed from {trading_pair} order book and trade channels")
+            trade_stream, depth_stream = self._stream_names(symbol)
+
+            # Subscribe to trade stream
+            trade_payload = {
+                "method": "SUBSCRIBE",
+                "params": [trade_stream],
+                "id": self._get_next_subscribe_id()
+            }
+            trade_request: WSJSONRequest = WSJSONRequest(payload=trade_payload)
+            await self._ws_assistant.send(trade_request)
+
+            # Subscribe to depth stream
+            depth_payload = {
+                "method": "SUBSCRIBE",
+                "params": [depth_stream],
+                "id": self._get_next_subscribe_id()
+            }
+            depth_request: WSJSONRequest = WSJSONRequest(payload=depth_payload)
+            await self._ws_assistant.send(depth_request)
+
+            # Add to trading pairs list
+            self.add_trading_pair(trading_pair)
+
+            self.logger().info(f"Subscribed to {trading_pair} order book and trade channels")
             return True
+
         except asyncio.CancelledError:
             raise
         except Exception:
-            action = "subscribing to" if subscribing else "unsubscribing from"
-            self.logger().exception(f"Unexpected error {action} {trading_pair} channels")
+            self.logger().exception(
+                f"Unexpected error subscribing to {trading_pair} channels"
+            )
+            return False
+
+    async def unsubscribe_from_trading_pair(self, trading_pair: str) -> bool:
+        """
+        Unsubscribes from order book and trade channels for a single trading pair on the
+        existing WebSocket connection.
+
+        :param trading_pair: the trading pair to unsubscribe from
+        :return: True if unsubscription was successful, False otherwise
+        """
+        if self._ws_assistant is None:
+            self.logger().warning(
+                f"Cannot unsubscribe from {trading_pair}: WebSocket not connected"
+            )
+            return False
+
+        try:
+            symbol = await self._connector.exchange_symbol_associated_to_pair(trading_pair=trading_pair)
+
+            # Unsubscribe from both trade and depth streams in one request
+            unsubscribe_payload = {
+                "method": "UNSUBSCRIBE",
+                "params": list(self._stream_names(symbol)),
+                "id": self._get_next_subscribe_id()
+            }
+            unsubscribe_request: WSJSONRequest = WSJSONRequest(payload=unsubscribe_payload)
+            await self._ws_assistant.send(unsubscribe_request)
+
+            # Remove from trading pairs list
+            self.remove_trading_pair(trading_pair)
+
+            self.logger().info(f"Unsubscribed from {trading_pair} order book and trade channels")
+            return True
+
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            self.logger().exception(
+                f"Unexpected error unsubscribing from {trading_pair} channels"
+            )
             return False
 
     @classmethod
     def _get_next_subscribe_id(cls) -> int:
-        """Subscription request ids must be unique on a connection: a class-wide counter provides them."""
+        """Returns the next subscription ID and increments the counter."""
         current_id = cls._next_subscribe_id
         cls._next_subscribe_id += 1
         return current_id

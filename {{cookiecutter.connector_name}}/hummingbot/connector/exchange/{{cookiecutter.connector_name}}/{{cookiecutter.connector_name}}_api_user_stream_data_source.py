@@ -1,8 +1,7 @@
-{%- from "python_imports.j2" import from_import %}
+{%- from "python_imports.j2" import from_import -%}
 import asyncio{%- include shape("user_stream", "user_stream_data_source.imports") %}
 from typing import TYPE_CHECKING, {% include shape("user_stream", "user_stream_data_source.typing_imports") %}List, Optional
-
-{{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name, [cookiecutter.connector_name ~ "_constants as CONSTANTS", cookiecutter.connector_name ~ "_web_utils as web_utils"]) }}
+{%- include shape("user_stream", "user_stream_data_source.connector_imports") %}
 {{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name ~ "." ~ cookiecutter.connector_name ~ "_auth", [cookiecutter.__class_prefix ~ "Auth"]) }}
 from hummingbot.core.data_type.user_stream_tracker_data_source import UserStreamTrackerDataSource{%- include shape("user_stream", "user_stream_data_source.hummingbot_imports") %}
 from hummingbot.core.web_assistant.web_assistants_factory import WebAssistantsFactory

@@ -13,9 +13,10 @@ API_KEY_HEADER = "X-MBX-APIKEY"
 {{ credential | upper }}_HEADER = "X-{{ credential | upper | replace('_', '-') }}"
 {%- endfor %}
 
-# Base URLs, keyed by domain: add a testnet or regional domain here (and to OTHER_DOMAINS in the utils module).
-REST_URLS = {DEFAULT_DOMAIN: "{{ cookiecutter.rest_url }}"}
-WSS_URLS = {DEFAULT_DOMAIN: "{{ cookiecutter.wss_url }}"}
+# Base URL: the web utils fill {} with the domain
+# TODO({{ cookiecutter.connector_name }}): other domains whose URLs differ in more than that need URLs of their own.
+REST_URL = "{{ cookiecutter.rest_url | domain_url(cookiecutter.default_domain) }}"
+WSS_URL = "{{ cookiecutter.wss_url | domain_url(cookiecutter.default_domain) }}"
 {%- include shape("user_stream", "constants.urls") %}
 
 PUBLIC_API_VERSION = "v3"
@@ -73,6 +74,7 @@ ORDER_STATE = {
     "CANCELED": OrderState.CANCELED,
     "REJECTED": OrderState.FAILED,
     "EXPIRED": OrderState.FAILED,
+    "EXPIRED_IN_MATCH": OrderState.FAILED,
 }
 
 # Websocket event types

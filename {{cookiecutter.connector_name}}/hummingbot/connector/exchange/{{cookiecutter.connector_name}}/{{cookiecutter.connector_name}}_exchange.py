@@ -1,4 +1,4 @@
-{%- from "python_imports.j2" import from_import %}
+{%- from "python_imports.j2" import from_import -%}
 import asyncio
 {%- include shape("time_synchronizer", "exchange.imports") %}
 from decimal import Decimal
@@ -150,7 +150,6 @@ class {{ prefix }}Exchange(ExchangePyBase):
         return web_utils.build_api_factory(
             throttler=self._throttler,
 {%- include shape("time_synchronizer", "exchange.factory_arguments") %}
-            domain=self._domain,
             auth=self._auth)
 
     def _create_order_book_data_source(self) -> OrderBookTrackerDataSource:
@@ -275,74 +274,54 @@ class {{ prefix }}Exchange(ExchangePyBase):
         async for event_message in self._iter_user_event_queue():
             try:
                 event_type = event_message.get("e")
+                # TODO({{ name }}): the fields of the exchange's order update event.
+                # A cancelation reports the canceled order's client id under "C"; other events under "c".
                 if event_type == CONSTANTS.ORDER_TRADE_UPDATE_EVENT_TYPE:
-                    self._process_order_event(event_message)
+                    execution_type = event_message.get("x")
+                    if execution_type != "CANCELED":
+                        client_order_id = event_message.get("c")
+                    else:
+                        client_order_id = event_message.get("C")
+
+                    if execution_type == "TRADE":
+                        tracked_order = self._order_tracker.all_fillable_orders.get(client_order_id)
+                        if tracked_order is not None:
+                            fee = TradeFeeBase.new_spot_fee(
+                                fee_schema=self.trade_fee_schema(),
+                                trade_type=tracked_order.trade_type,
+                                percent_token=event_message["N"],
+                                flat_fees=[TokenAmount(amount=Decimal(event_message["n"]), token=event_message["N"])]
+                            )
+                            trade_update = TradeUpdate(
+                                trade_id=str(event_message["t"]),
+                                client_order_id=client_order_id,
+                                exchange_order_id=str(event_message["i"]),
+                                trading_pair=tracked_order.trading_pair,
+                                fee=fee,
+                                fill_base_amount=Decimal(event_message["l"]),
+                                fill_quote_amount=Decimal(event_message["l"]) * Decimal(event_message["L"]),
+                                fill_price=Decimal(event_message["L"]),
+                                fill_timestamp=event_message["T"] * 1e-3,
+                            )
+                            self._order_tracker.process_trade_update(trade_update)
+
+                    tracked_order = self._order_tracker.all_updatable_orders.get(client_order_id)
+                    if tracked_order is not None:
+                        order_update = OrderUpdate(
+                            trading_pair=tracked_order.trading_pair,
+                            update_timestamp=event_message["E"] * 1e-3,
+                            new_state=CONSTANTS.ORDER_STATE[event_message["X"]],
+                            client_order_id=client_order_id,
+                            exchange_order_id=str(event_message["i"]),
+                        )
+                        self._order_tracker.process_order_update(order_update=order_update)
 {%- include shape("balance_channel", "exchange.listener_dispatch") %}
+
             except asyncio.CancelledError:
                 raise
             except Exception:
                 self.logger().error("Unexpected error in user stream listener loop.", exc_info=True)
                 await self._sleep(5.0)
-
-    def _process_order_event(self, event_message: Dict[str, Any]):
-        # TODO({{ name }}): the fields of the exchange's order update event.
-        execution_type = event_message.get("x")
-        # A cancelation reports the canceled order's client id under "C"; other events under "c".
-        client_order_id = event_message.get("C") if execution_type == "CANCELED" else event_message.get("c")
-
-        if execution_type == "TRADE":
-            tracked_order = self._order_tracker.all_fillable_orders.get(client_order_id)
-            if tracked_order is not None:
-                fee = TradeFeeBase.new_spot_fee(
-                    fee_schema=self.trade_fee_schema(),
-                    trade_type=tracked_order.trade_type,
-                    percent_token=event_message["N"],
-                    flat_fees=[TokenAmount(amount=Decimal(event_message["n"]), token=event_message["N"])]
-                )
-                trade_update = TradeUpdate(
-                    trade_id=str(event_message["t"]),
-                    client_order_id=client_order_id,
-                    exchange_order_id=str(event_message["i"]),
-                    trading_pair=tracked_order.trading_pair,
-                    fee=fee,
-                    fill_base_amount=Decimal(event_message["l"]),
-                    fill_quote_amount=Decimal(event_message["l"]) * Decimal(event_message["L"]),
-                    fill_price=Decimal(event_message["L"]),
-                    fill_timestamp=event_message["T"] * 1e-3,
-                )
-                self._order_tracker.process_trade_update(trade_update)
-
-        tracked_order = self._order_tracker.all_updatable_orders.get(client_order_id)
-        if tracked_order is not None:
-            order_update = OrderUpdate(
-                trading_pair=tracked_order.trading_pair,
-                update_timestamp=event_message["E"] * 1e-3,
-                new_state=CONSTANTS.ORDER_STATE[event_message["X"]],
-                client_order_id=client_order_id,
-                exchange_order_id=str(event_message["i"]),
-            )
-            self._order_tracker.process_order_update(order_update=order_update)
-{%- include shape("balance_channel", "exchange.methods") %}
-
-    def _trade_update_from_fill(self, trade: Dict[str, Any], order: InFlightOrder, trading_pair: str) -> TradeUpdate:
-        """A fill as the trades endpoint reports it, for one of the connector's orders."""
-        fee = TradeFeeBase.new_spot_fee(
-            fee_schema=self.trade_fee_schema(),
-            trade_type=order.trade_type,
-            percent_token=trade["commissionAsset"],
-            flat_fees=[TokenAmount(amount=Decimal(trade["commission"]), token=trade["commissionAsset"])]
-        )
-        return TradeUpdate(
-            trade_id=str(trade["id"]),
-            client_order_id=order.client_order_id,
-            exchange_order_id=str(trade["orderId"]),
-            trading_pair=trading_pair,
-            fee=fee,
-            fill_base_amount=Decimal(trade["qty"]),
-            fill_quote_amount=Decimal(trade["quoteQty"]),
-            fill_price=Decimal(trade["price"]),
-            fill_timestamp=trade["time"] * 1e-3,
-        )
 
     async def _update_order_fills_from_trades(self):
         """
@@ -385,9 +364,26 @@ class {{ prefix }}Exchange(ExchangePyBase):
             for trade in trades:
                 exchange_order_id = str(trade["orderId"])
                 if exchange_order_id in order_by_exchange_id_map:
+                    # This is a fill for a tracked order
                     tracked_order = order_by_exchange_id_map[exchange_order_id]
-                    self._order_tracker.process_trade_update(
-                        self._trade_update_from_fill(trade, tracked_order, trading_pair))
+                    fee = TradeFeeBase.new_spot_fee(
+                        fee_schema=self.trade_fee_schema(),
+                        trade_type=tracked_order.trade_type,
+                        percent_token=trade["commissionAsset"],
+                        flat_fees=[TokenAmount(amount=Decimal(trade["commission"]), token=trade["commissionAsset"])]
+                    )
+                    trade_update = TradeUpdate(
+                        trade_id=str(trade["id"]),
+                        client_order_id=tracked_order.client_order_id,
+                        exchange_order_id=exchange_order_id,
+                        trading_pair=trading_pair,
+                        fee=fee,
+                        fill_base_amount=Decimal(trade["qty"]),
+                        fill_quote_amount=Decimal(trade["quoteQty"]),
+                        fill_price=Decimal(trade["price"]),
+                        fill_timestamp=trade["time"] * 1e-3,
+                    )
+                    self._order_tracker.process_trade_update(trade_update)
                 elif self.is_confirmed_new_order_filled_event(str(trade["id"]), exchange_order_id, trading_pair):
                     # A fill of an order registered in the database but no longer tracked
                     self._current_trade_fills.add(TradeFillOrderDetails(
@@ -423,8 +419,28 @@ class {{ prefix }}Exchange(ExchangePyBase):
                 },
                 is_auth_required=True,
                 limit_id=CONSTANTS.MY_TRADES_PATH_URL)
-            trade_updates = [self._trade_update_from_fill(trade, order, order.trading_pair)
-                             for trade in all_fills_response]
+
+            for trade in all_fills_response:
+                exchange_order_id = str(trade["orderId"])
+                fee = TradeFeeBase.new_spot_fee(
+                    fee_schema=self.trade_fee_schema(),
+                    trade_type=order.trade_type,
+                    percent_token=trade["commissionAsset"],
+                    flat_fees=[TokenAmount(amount=Decimal(trade["commission"]), token=trade["commissionAsset"])]
+                )
+                trade_update = TradeUpdate(
+                    trade_id=str(trade["id"]),
+                    client_order_id=order.client_order_id,
+                    exchange_order_id=exchange_order_id,
+                    trading_pair=order.trading_pair,
+                    fee=fee,
+                    fill_base_amount=Decimal(trade["qty"]),
+                    fill_quote_amount=Decimal(trade["quoteQty"]),
+                    fill_price=Decimal(trade["price"]),
+                    fill_timestamp=trade["time"] * 1e-3,
+                )
+                trade_updates.append(trade_update)
+
         return trade_updates
 
     async def _request_order_status(self, tracked_order: InFlightOrder) -> OrderUpdate:

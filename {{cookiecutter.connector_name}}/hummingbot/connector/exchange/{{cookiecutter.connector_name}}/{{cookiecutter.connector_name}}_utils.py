@@ -46,11 +46,7 @@ class {{ cookiecutter.__class_prefix }}ConfigMap(BaseConnectorConfigMap):
 
 KEYS = {{ cookiecutter.__class_prefix }}ConfigMap.model_construct()
 
-# Other domains (a testnet, a regional site) appear in hummingbot as connectors of their own, named <name>_<domain>,
-# e.g. OTHER_DOMAINS = ["{{ cookiecutter.connector_name }}_testnet"], OTHER_DOMAINS_PARAMETER = {"{{ cookiecutter.connector_name }}_testnet": "testnet"}.
-# TODO({{ cookiecutter.connector_name }}): list the exchange's other domains here and add their URLs to the constants module.
-OTHER_DOMAINS = []
-OTHER_DOMAINS_PARAMETER = {}
-OTHER_DOMAINS_EXAMPLE_PAIR = {}
-OTHER_DOMAINS_DEFAULT_FEES = {}
-OTHER_DOMAINS_KEYS = {}
+# TODO({{ cookiecutter.connector_name }}): other domains (a testnet, a regional site) are connectors of their own in hummingbot, named
+# <name>_<domain>. Declare them here as hummingbot reads them: OTHER_DOMAINS = ["{{ cookiecutter.connector_name }}_testnet"],
+# OTHER_DOMAINS_PARAMETER = {"{{ cookiecutter.connector_name }}_testnet": "testnet"} (the domain that fills the {} of the constants' URLs),
+# and OTHER_DOMAINS_EXAMPLE_PAIR, OTHER_DOMAINS_DEFAULT_FEES, OTHER_DOMAINS_KEYS keyed the same way.

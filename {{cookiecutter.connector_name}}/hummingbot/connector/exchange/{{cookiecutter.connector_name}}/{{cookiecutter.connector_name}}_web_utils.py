@@ -1,6 +1,5 @@
-{#- No line comes before the first import: this partial's lines are each followed by a newline. #}
-{%- include shape("time_synchronizer", "web_utils.first_imports") -%}
-from typing import Callable, Optional
+{#- The module's first lines: this partial's lines are not preceded by a newline, so none comes before them. #}
+{%- include shape("time_synchronizer", "web_utils.first_imports") %}
 
 import hummingbot.connector.exchange.{{ cookiecutter.connector_name }}.{{ cookiecutter.connector_name }}_constants as CONSTANTS
 {%- include shape("time_synchronizer", "web_utils.connector_imports") %}
@@ -12,29 +11,23 @@ from hummingbot.core.web_assistant.web_assistants_factory import WebAssistantsFa
 
 def public_rest_url(path_url: str, domain: str = CONSTANTS.DEFAULT_DOMAIN) -> str:
     """
-    Creates a full URL for a public REST endpoint
+    Creates a full URL for provided public REST endpoint
     :param path_url: a public REST endpoint
-    :param domain: the domain to connect to (a key of CONSTANTS.REST_URLS)
+    :param domain: the domain to connect to (it fills the {} of CONSTANTS.REST_URL). The default value is "{{ cookiecutter.default_domain }}"
     :return: the full URL to the endpoint
     """
     # TODO({{ cookiecutter.connector_name }}): adapt if public endpoints live under another base or version.
-    return CONSTANTS.REST_URLS[domain] + CONSTANTS.PUBLIC_API_VERSION + path_url
+    return CONSTANTS.REST_URL.format(domain) + CONSTANTS.PUBLIC_API_VERSION + path_url
 
 
 def private_rest_url(path_url: str, domain: str = CONSTANTS.DEFAULT_DOMAIN) -> str:
     """
-    Creates a full URL for a private REST endpoint
+    Creates a full URL for provided private REST endpoint
     :param path_url: a private REST endpoint
-    :param domain: the domain to connect to (a key of CONSTANTS.REST_URLS)
+    :param domain: the domain to connect to (it fills the {} of CONSTANTS.REST_URL). The default value is "{{ cookiecutter.default_domain }}"
     :return: the full URL to the endpoint
     """
-    return CONSTANTS.REST_URLS[domain] + CONSTANTS.PRIVATE_API_VERSION + path_url
-
-
-def wss_url(domain: str = CONSTANTS.DEFAULT_DOMAIN) -> str:
-    """The public market data websocket URL of a domain"""
-    return CONSTANTS.WSS_URLS[domain]
-{%- include shape("user_stream", "web_utils.url_helpers") %}
+    return CONSTANTS.REST_URL.format(domain) + CONSTANTS.PRIVATE_API_VERSION + path_url
 {%- include shape("time_synchronizer", "web_utils.api_factory") %}
 
 

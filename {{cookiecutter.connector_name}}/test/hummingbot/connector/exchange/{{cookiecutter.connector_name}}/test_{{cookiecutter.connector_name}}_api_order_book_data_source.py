@@ -1,4 +1,4 @@
-{%- from "python_imports.j2" import from_import %}
+{%- from "python_imports.j2" import from_import -%}
 {%- set name = cookiecutter.connector_name %}
 {%- set prefix = cookiecutter.__class_prefix -%}
 import asyncio
@@ -161,7 +161,7 @@ class {{ prefix }}APIOrderBookDataSourceUnitTests(IsolatedAsyncioWrapperTestCase
                          sent_subscription_messages[0])
         self.assertEqual({"method": "SUBSCRIBE", "params": [f"{self.ex_trading_pair.lower()}@depth@100ms"], "id": 2},
                          sent_subscription_messages[1])
-        self.assertEqual(web_utils.wss_url(self.domain), ws_connect_mock.call_args.args[0])
+        self.assertEqual(CONSTANTS.WSS_URL.format(self.domain), ws_connect_mock.call_args.args[0])
         self.assertTrue(self._is_logged("INFO", "Subscribed to public order book and trade channels..."))
 
     @patch("aiohttp.ClientSession.ws_connect", new_callable=AsyncMock)
@@ -310,9 +310,12 @@ class {{ prefix }}APIOrderBookDataSourceUnitTests(IsolatedAsyncioWrapperTestCase
         result = await self.data_source.subscribe_to_trading_pair("ETH-USDT")
 
         self.assertTrue(result)
-        payload = mock_ws.send.call_args_list[0][0][0].payload
-        self.assertEqual("SUBSCRIBE", payload["method"])
-        self.assertEqual(["ethusdt@trade", "ethusdt@depth@100ms"], payload["params"])
+        trade_payload, depth_payload = [call.args[0].payload for call in mock_ws.send.call_args_list]
+        self.assertEqual("SUBSCRIBE", trade_payload["method"])
+        self.assertEqual(["ethusdt@trade"], trade_payload["params"])
+        self.assertEqual("SUBSCRIBE", depth_payload["method"])
+        self.assertEqual(["ethusdt@depth@100ms"], depth_payload["params"])
+        self.assertEqual(trade_payload["id"] + 1, depth_payload["id"])
         self.assertIn("ETH-USDT", self.data_source._trading_pairs)
         self.assertTrue(self._is_logged("INFO", "Subscribed to ETH-USDT order book and trade channels"))
 
@@ -379,4 +382,5 @@ class {{ prefix }}APIOrderBookDataSourceUnitTests(IsolatedAsyncioWrapperTestCase
         first = self.data_source._get_next_subscribe_id()
         second = self.data_source._get_next_subscribe_id()
         self.assertEqual(first + 1, second)
-        self.assertGreater(first, self.data_source.DIFF_STREAM_ID)
+        self.assertGreaterEqual(first, self.data_source._DYNAMIC_SUBSCRIBE_ID_START)
+        self.assertGreater(self.data_source._DYNAMIC_SUBSCRIBE_ID_START, self.data_source.DIFF_STREAM_ID)

@@ -1,4 +1,4 @@
-{%- from "python_imports.j2" import from_import %}
+{%- from "python_imports.j2" import from_import -%}
 {%- set name = cookiecutter.connector_name %}
 {%- set prefix = cookiecutter.__class_prefix %}
 {%- set extra_credentials = cookiecutter.extra_api_keys | extra_credentials -%}
@@ -9,8 +9,7 @@ from typing import Any, Dict, Optional
 from unittest.mock import AsyncMock, MagicMock, patch
 {% include shape("user_stream", "test_user_stream_data_source.third_party_imports") %}
 from bidict import bidict
-
-{{ from_import("hummingbot.connector.exchange." ~ name, [name ~ "_constants as CONSTANTS", name ~ "_web_utils as web_utils"]) }}
+{%- include shape("user_stream", "test_user_stream_data_source.connector_imports") %}
 {{ from_import("hummingbot.connector.exchange." ~ name ~ "." ~ name ~ "_api_user_stream_data_source", [prefix ~ "APIUserStreamDataSource"]) }}
 {{ from_import("hummingbot.connector.exchange." ~ name ~ "." ~ name ~ "_auth", [prefix ~ "Auth"]) }}
 {{ from_import("hummingbot.connector.exchange." ~ name ~ "." ~ name ~ "_exchange", [prefix ~ "Exchange"]) }}

@@ -1,4 +1,4 @@
-{%- from "python_imports.j2" import from_import %}
+{%- from "python_imports.j2" import from_import -%}
 import asyncio
 import hashlib
 import hmac

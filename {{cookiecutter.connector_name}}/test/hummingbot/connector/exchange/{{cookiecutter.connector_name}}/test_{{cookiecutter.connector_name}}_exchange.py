@@ -1,4 +1,4 @@
-{%- from "python_imports.j2" import from_import %}
+{%- from "python_imports.j2" import from_import -%}
 {%- set name = cookiecutter.connector_name %}
 {%- set prefix = cookiecutter.__class_prefix %}
 {%- set extra_credentials = cookiecutter.extra_api_keys | extra_credentials -%}
@@ -343,7 +343,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
         response = [self._trade_fill(order, order.price, order.amount)]
         return self._configure(mock_api, "get", CONSTANTS.MY_TRADES_PATH_URL, callback, response)
 
-    # TODO({{ cookiecutter.connector_name }}): the order update event, with the fields _process_order_event reads.
+    # TODO({{ cookiecutter.connector_name }}): the order update event, with the fields _user_stream_event_listener reads.
     def _execution_report(self, order: InFlightOrder, execution_type: str, status: str,
                           last_filled: Decimal = Decimal("0"), **overrides) -> Dict[str, Any]:
         event = {

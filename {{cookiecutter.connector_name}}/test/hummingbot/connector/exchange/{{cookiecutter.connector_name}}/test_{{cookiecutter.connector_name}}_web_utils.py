@@ -1,4 +1,4 @@
-{%- from "python_imports.j2" import from_import %}
+{%- from "python_imports.j2" import from_import -%}
 import asyncio
 import json
 import re
@@ -32,15 +32,13 @@ class {{ cookiecutter.__class_prefix }}WebUtilsTestCases(unittest.TestCase):
         self.assertEqual(expected_url, web_utils.private_rest_url(path_url, domain))
 
     def test_urls_follow_the_domain(self):
-        CONSTANTS.REST_URLS["testnet"] = "https://testnet.example/api/"
-        CONSTANTS.WSS_URLS["testnet"] = "wss://testnet.example/ws"
-        self.addCleanup(CONSTANTS.REST_URLS.pop, "testnet")
-        self.addCleanup(CONSTANTS.WSS_URLS.pop, "testnet")
-
-        self.assertEqual("https://testnet.example/api/" + CONSTANTS.PUBLIC_API_VERSION + "/ping",
-                         web_utils.public_rest_url("/ping", domain="testnet"))
-        self.assertEqual("wss://testnet.example/ws", web_utils.wss_url("testnet"))
-        self.assertEqual("{{ cookiecutter.wss_url }}", web_utils.wss_url())
+        # The domain fills the {} of the base URLs, as "com" and "us" did for binance.com and binance.us.
+        self.assertEqual("{{ cookiecutter.rest_url }}", CONSTANTS.REST_URL.format(CONSTANTS.DEFAULT_DOMAIN))
+        self.assertEqual("{{ cookiecutter.wss_url }}", CONSTANTS.WSS_URL.format(CONSTANTS.DEFAULT_DOMAIN))
+        self.assertEqual(CONSTANTS.REST_URL.format("test") + CONSTANTS.PUBLIC_API_VERSION + "/ping",
+                         web_utils.public_rest_url("/ping", domain="test"))
+        self.assertEqual(CONSTANTS.REST_URL.format("test") + CONSTANTS.PRIVATE_API_VERSION + "/ping",
+                         web_utils.private_rest_url("/ping", domain="test"))
 
     def test_create_throttler_knows_every_rate_limit(self):
         throttler = web_utils.create_throttler()
