@@ -598,6 +598,7 @@ NOT_CODE = {
     "test_<name>_user_stream_data_source.py": "the file name hummingbot's connectors use, quoted to say the template "
                                               "keeps the spec's name",
     "DEFAULT DOMAIN": "the spec item as the spec spells it (the constant is DEFAULT_DOMAIN)",
+    "REST_URLS": "the spec item as the spec spells it (the render keeps Binance's REST_URL)",
     "update_time_synchronizer": "a test group as the spec names it (the method is _update_time_synchronizer)",
     "update_order_fills": "a test group as the spec names it (the method is _update_order_fills_from_trades)",
     "update_order_status": "a test group as the spec names it (the method is _update_order_status)",
