@@ -10,9 +10,9 @@ nothing evaluated or written) or normalises them in place. The same happens unde
 build their environments the same way.
 
 It also gives the templates the filters that compute the derived values (`class_prefix`, `display_name`,
-`api_credentials`, `extra_credentials`), the `shape(prompt, point)` function that names the partial a shape prompt's
-answer renders at a point (docs/architecture.md), and tells the hooks where the template's own tooling lives
-(`spot_connector_template_dir`).
+`api_credentials`, `extra_credentials`, and `host_label` for the default URLs), the `shape(prompt, point)` function
+that names the partial a shape prompt's answer renders at a point (docs/architecture.md), and tells the hooks where
+the template's own tooling lives (`spot_connector_template_dir`).
 """
 import json
 import os
@@ -171,10 +171,7 @@ def shape(context, prompt: str, point: str) -> str:
 class AnswersAreData(Extension):
     def __init__(self, environment: Environment):
         super().__init__(environment)
-        environment.filters["class_prefix"] = answer_rules.class_prefix
-        environment.filters["display_name"] = answer_rules.display_name
-        environment.filters["api_credentials"] = answer_rules.api_credentials
-        environment.filters["extra_credentials"] = answer_rules.extra_credentials
+        environment.filters.update(answer_rules.FILTERS)
         environment.globals["shape"] = shape
         environment.globals["spot_connector_template_dir"] = str(TEMPLATE_DIR)
         context = context_being_rendered()

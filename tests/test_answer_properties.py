@@ -39,8 +39,8 @@ COMBINED_RENDER_SETTINGS = settings(CHECK_SETTINGS, max_examples=25)
 
 def rendered_answers(**changes):
     """The answers as the hooks see them with every default taken but `changes`, the derived values recomputed."""
-    answers = {key: value for key, value in TEMPLATE_DEFAULTS.items() if not key.startswith("__")}
-    answers["user_stream"] = "listen_key"
+    answers = {key: value for key, value in rules.rendered_defaults(changes.get("connector_name")).items()
+               if not key.startswith("__")}
     answers.update(changes)
     answers["__class_prefix"] = rules.class_prefix(answers["connector_name"])
     answers["__display_name"] = rules.display_name(answers["connector_name"])

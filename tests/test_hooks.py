@@ -32,8 +32,7 @@ def refusals(answers):
 
 
 def default_answers(**changes):
-    answers = {key: value for key, value in DEFAULT_ANSWERS.items() if not key.startswith("__")}
-    answers["user_stream"] = "listen_key"
+    answers = {key: value for key, value in answer_rules.rendered_defaults().items() if not key.startswith("__")}
     answers.update(changes)
     return answers
 

@@ -104,6 +104,26 @@ def test_rendered_tests_pass_from_the_checkout_root(rendered_checkout):
     assert " passed" in result.stdout and " failed" not in result.stdout
 
 
+def test_connectors_rendered_with_default_answers_pass_together_in_one_session(tmp_path):
+    """
+    hummingbot's CI runs every connector's tests in one pytest session, and its shared exchange test base registers
+    mocked URLs for the whole process: connectors rendered with the default answers must not share a host. The
+    default URLs derive from the connector name, so they do not.
+    """
+    root = make_hummingbot_checkout(tmp_path / "hummingbot")
+    names = ["alpha_ex", "beta_ex"]
+    for name in names:
+        render(tmp_path / name, connector_name=name, hummingbot_root=str(root))
+    test_folders = [connector_folders(name)[1] for name in names]
+
+    result = run_in_workspace(root, "-m", "pytest", "-v", "-p", "no:warnings", "-p", "no:cacheprovider",
+                              "--timeout", "120", *test_folders)
+
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+    for name, folder in zip(names, test_folders):
+        assert f"{folder}/test_{name}_exchange.py::" in result.stdout and " PASSED" in result.stdout
+
+
 def test_a_second_render_is_refused_and_changes_nothing(rendered_checkout, tmp_path):
     root, _, _ = rendered_checkout
     before = tree_digest(root)
