@@ -133,11 +133,13 @@ def _output_folder_problems(answers: Dict[str, Any]) -> List[str]:
 
 
 def normalise_local_template(answers: Dict[str, Any]) -> None:
-    """A template given as a relative path is recorded absolute, from the folder cookiecutter was run in."""
-    for key in ("_template", "_repo_dir"):
-        value = answers.get(key)
-        if isinstance(value, str) and value and Path(value).expanduser().is_dir():
-            answers[key] = str(Path(value).expanduser().resolve())
+    """
+    The folder of a template given as a relative path is made absolute, from the folder cookiecutter was run in (the
+    hooks run elsewhere). `_template` stays as the user named it: a checkout's answers record it so.
+    """
+    value = answers.get("_repo_dir")
+    if isinstance(value, str) and value and Path(value).expanduser().is_dir():
+        answers["_repo_dir"] = str(Path(value).expanduser().resolve())
 
 
 def guard(context: Dict[str, Any]) -> None:
