@@ -2,15 +2,16 @@
 post_gen_project hook: the steps that follow the render, one small function each.
 
 - list the connector's TODO(<name>) spots in CHECKLIST.md;
-- save the answers with the connector (cruft's format) so that it can be regenerated and updated;
+- standalone: save the answers at the workspace's root in cruft's format (.cruft.json), so that cruft can update it;
 - in a hummingbot checkout: move the connector and its tests to the spec's paths and register the API keys in a
-  legacy conf_global_TEMPLATE.yml (hummingbot before 1.6), all or nothing (spot_connector/placement.py);
-- standalone: leave the workspace as rendered.
+  legacy conf_global_TEMPLATE.yml (hummingbot before 1.6), all or nothing (spot_connector/placement.py); keep the
+  answers (path-free) and the checklist in the connector's state folder, outside the two connector folders
+  (spot_connector/facts.py says where, spot_connector/regeneration.py what);
+- print the next steps on stdout.
 The answers arrive as data (cookiecutter's context as JSON), never pasted into code.
 """
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -28,13 +29,17 @@ if __name__ == "__main__":
         sys.exit(1)
     sys.path.insert(0, json.loads(RENDERED_TEMPLATE_DIR))
 
-from spot_connector import placement  # noqa: E402
+from spot_connector import placement, regeneration  # noqa: E402
 from spot_connector.facts import (  # noqa: E402
     ANSWERS_FILE,
     CHECKLIST_FILE,
+    LEGACY_CONF_GLOBAL_TEMPLATE,
     RENDER_IN_PROGRESS_MARKER,
+    STATE_ANSWERS_FILE,
     connector_folders,
+    hummingbot_version,
     is_hummingbot_checkout,
+    state_folders,
 )
 
 TODO_MARKERS_PLACEHOLDER = "<!-- todo-markers -->"
@@ -74,29 +79,10 @@ def write_todo_markers(checklist: Path, markers: List[Tuple[str, int, str]]) -> 
     checklist.write_text(checklist.read_text().replace(TODO_MARKERS_PLACEHOLDER, listing))
 
 
-# ---- the answers file ----
+# ---- the answers file of a standalone workspace (cruft's) ----
 def is_running_under_cruft(answers: Dict[str, Any]) -> bool:
     """cruft renders through cookiecutter's generate_files, which never sets `_output_dir`; cruft writes its file."""
     return "_output_dir" not in answers
-
-
-# cookiecutter's built-in abbreviations; importing cookiecutter here would cost a third of a second per render.
-TEMPLATE_ABBREVIATIONS = {
-    "gh:": "https://github.com/{0}.git",
-    "gl:": "https://gitlab.com/{0}.git",
-    "bb:": "https://bitbucket.org/{0}",
-}
-REPOSITORY_URL = re.compile(r"^(git\+|hg\+)?(file|git|ssh|https?)://|^[\w.-]+@[\w.-]+:")
-
-
-def template_location(template: str, started_from: Optional[str]) -> str:
-    """Where the template can be cloned again: an expanded repository URL, or an absolute local path."""
-    for prefix, url in TEMPLATE_ABBREVIATIONS.items():
-        if template.startswith(prefix):
-            return url.format(template[len(prefix):])
-    if REPOSITORY_URL.match(template):
-        return template
-    return str((Path(started_from or ".") / template).resolve())
 
 
 def template_commit(repo_dir: Optional[str]) -> Optional[str]:
@@ -117,26 +103,97 @@ def answers_file_content(answers: Dict[str, Any], template: str, commit: Optiona
 
 
 def write_answers_file(folder: Path, answers: Dict[str, Any]) -> None:
-    template = template_location(answers["_template"], os.environ.get("PWD"))
+    template = regeneration.cruft_template_location(answers["_template"], answers.get("_repo_dir"))
     commit = template_commit(answers.get("_repo_dir"))
     (folder / ANSWERS_FILE).write_text(answers_file_content(answers, template, commit))
 
 
 # ---- placement into a hummingbot checkout ----
-def render_into_checkout(workspace: Path, checkout: Path, answers: Dict[str, Any]) -> List[str]:
+class StateNotSaved(Exception):
+    """The connector's state folder cannot be written; nothing was placed."""
+
+
+def stage_state(workspace: Path, checkout: Path, answers: Dict[str, Any]) -> Dict[Path, Path]:
     """
-    The connector folder carries its checklist and answers; placement (locked, all or nothing, safe to interrupt)
-    moves both folders into the checkout and registers the keys in a legacy conf template. Returns its notes.
+    Writes the connector's answers.json and CHECKLIST.md next to their places in its state folder, before anything
+    is placed (a state folder that cannot be written stops the render there); returns staged copy -> place.
     """
     name = answers["connector_name"]
-    connector_folder = workspace / connector_folders(name)[0]
-    write_answers_file(connector_folder, answers)
-    os.replace(workspace / CHECKLIST_FILE, connector_folder / CHECKLIST_FILE)
-    return placement.place_connector(workspace, checkout, name, answers["__api_credentials"].split(","),
-                                     replace_existing=is_true(answers.get("_replace_existing")))
+    folder = state_folders(checkout, name)[0]
+    content = regeneration.state_content(
+        answers, regeneration.template_as_named(answers["_template"], answers.get("_repo_dir"), checkout),
+        template_commit(answers.get("_repo_dir")), hummingbot_version(checkout))
+    staged: Dict[Path, Path] = {}
+    try:
+        regeneration.make_state_folder(folder, checkout)
+        for place, text in ((folder / STATE_ANSWERS_FILE, content),
+                            (folder / CHECKLIST_FILE, (workspace / CHECKLIST_FILE).read_text())):
+            copy = place.with_name(f".{place.name}.spot-connector-staging-{os.getpid()}")
+            staged[copy] = place
+            copy.write_text(text)
+    except OSError as error:
+        discard(staged)
+        raise StateNotSaved(f"cannot keep {name}'s answers and checklist in {folder} ({error.strerror or error}); "
+                            f"nothing was changed") from error
+    return staged
 
 
-def main(answers: Dict[str, Any]) -> int:
+def discard(staged: Dict[Path, Path]) -> None:
+    for copy in staged:
+        copy.unlink(missing_ok=True)
+
+
+def render_into_checkout(workspace: Path, checkout: Path, answers: Dict[str, Any]) -> List[str]:
+    """
+    Places both connector folders into the checkout (locked, all or nothing, safe to interrupt) with the keys of a
+    legacy conf template, then, under the same lock, puts the connector's answers and checklist in its state folder.
+    Returns placement's notes.
+    """
+    name = answers["connector_name"]
+    staged = stage_state(workspace, checkout, answers)
+    try:
+        with placement.exclusive_checkout(checkout) as recovered:
+            notes = recovered + placement.place_connector(
+                workspace, checkout, name, answers["__api_credentials"].split(","),
+                replace_existing=is_true(answers.get("_replace_existing")))
+            for copy, place in staged.items():
+                os.replace(copy, place)
+    finally:
+        discard(staged)
+    return notes
+
+
+# ---- what to do next (stdout) ----
+def next_steps_in_checkout(checkout: Path, answers: Dict[str, Any], template_dir: str) -> str:
+    """What the render wrote (all that `git status` shows), how to build and test it, the checklist, the update."""
+    name = answers["connector_name"]
+    folders = connector_folders(name)
+    written = [f"{folder}/" for folder in folders]
+    if (checkout / LEGACY_CONF_GLOBAL_TEMPLATE).is_file():
+        written.append(f"{LEGACY_CONF_GLOBAL_TEMPLATE} (the connector's API key lines)")
+    build = ["./compile"] if (checkout / "compile").is_file() else []  # a source checkout builds its Cython in place
+    return "\n".join([
+        f"Rendered {name} into the hummingbot checkout {checkout}:",
+        *(f"  {path}" for path in written),
+        "Next steps:",
+        *(f"  {step}" for step in [f"cd {checkout}", *build, f"python -m pytest {folders[1]}"]),
+        f"Checklist (kept out of git): {state_folders(checkout, name)[0] / CHECKLIST_FILE}",
+        f"Update later: python {Path(template_dir) / 'tools' / 'update_connector.py'} {checkout} {name}",
+    ]) + "\n"
+
+
+def next_steps_in_workspace(workspace: Path) -> str:
+    return "\n".join([
+        f"Rendered the standalone workspace {workspace}.",
+        "Next steps:",
+        f"  cd {workspace} && python -m pytest",
+        f"Checklist: {workspace / CHECKLIST_FILE}",
+        "Update later: commit the workspace to git once (git init && git add -A && git commit -m generated), then "
+        "run cruft update in it",
+    ]) + "\n"
+
+
+def main(answers: Dict[str, Any], template_dir: str) -> int:
     workspace = Path.cwd()
     write_todo_markers(workspace / CHECKLIST_FILE, find_todo_markers(workspace, answers["connector_name"]))
 
@@ -145,19 +202,22 @@ def main(answers: Dict[str, Any]) -> int:
         if not is_running_under_cruft(answers):
             write_answers_file(workspace, answers)
         (workspace / RENDER_IN_PROGRESS_MARKER).unlink(missing_ok=True)  # complete: the watchdog leaves it be
+        if not is_running_under_cruft(answers):
+            print(next_steps_in_workspace(workspace), end="", flush=True)
         return 0
     try:
         notes = render_into_checkout(workspace, checkout, answers)
-    except placement.PlacementError as error:
+    except (placement.PlacementError, StateNotSaved) as error:
         print(f"spot-connector: {error}", file=sys.stderr)
         return 1
     for note in notes:
         print(note, file=sys.stderr)
     os.chdir(checkout)
     shutil.rmtree(workspace)  # the staging workspace, created by this render: its connector folders are in place
+    print(next_steps_in_checkout(checkout, answers, template_dir), end="", flush=True)
     return 0
 
 
 if __name__ == "__main__":
     ANSWERS_JSON = r'''{{ cookiecutter | tojson }}'''
-    sys.exit(main(json.loads(ANSWERS_JSON)))
+    sys.exit(main(json.loads(ANSWERS_JSON), json.loads(RENDERED_TEMPLATE_DIR)))

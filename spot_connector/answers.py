@@ -259,6 +259,16 @@ def display_name(connector_name: str) -> str:
     return " ".join(part.capitalize() for part in str(connector_name).split("_"))
 
 
+def host_label(connector_name: str) -> str:
+    """
+    gate_io -> gate-io: the name as a host name label, for the default URLs (https://api.gate-io.com/api/), so that
+    connectors rendered with default answers have hosts of their own. Whatever the name, the result is a valid label
+    (lowercase letters, digits and inner hyphens): a refused name is then the one refusal, not its URLs too.
+    """
+    label = re.sub(r"[^a-z0-9]+", "-", str(connector_name).lower()).strip("-")
+    return label[:63].rstrip("-") or "exchange"
+
+
 def api_credentials(extra_api_keys: str) -> str:
     """Every credential the connector takes, comma-separated: the API key and secret, then the extra ones."""
     return ",".join([*BASE_CREDENTIALS, *split_credentials(str(extra_api_keys))])
@@ -281,6 +291,35 @@ def domain_url(url: str, domain: str) -> str:
         return str(url)
     netloc = host[:-len(domain)] + "{}" + colon + port
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+# The filters cookiecutter.json's Jinja defaults use; the Jinja extension gives them to cookiecutter's environment.
+FILTERS: Dict[str, Callable[[Any], Any]] = {
+    "class_prefix": class_prefix,
+    "display_name": display_name,
+    "host_label": host_label,
+    "api_credentials": api_credentials,
+    "extra_credentials": extra_credentials,
+    "domain_url": domain_url,
+}
+
+
+def rendered_defaults(connector_name: Optional[str] = None) -> Dict[str, Any]:
+    """
+    cookiecutter.json as cookiecutter renders it when every prompt takes its default (a choice its first option), or
+    `connector_name` if given: the defaults written in Jinja (the URLs, the derived values) computed from it.
+    """
+    from jinja2 import Environment  # only the template's own defaults are rendered here; answers are data in them
+
+    answers = {key: value[0] if key in CHOICES else value for key, value in TEMPLATE_PROMPTS.items()}
+    if connector_name is not None:
+        answers["connector_name"] = connector_name
+    environment = Environment()
+    environment.filters.update(FILTERS)
+    for key, value in TEMPLATE_PROMPTS.items():
+        if isinstance(value, str) and holds_template_syntax(value):
+            answers[key] = environment.from_string(value).render(cookiecutter=answers)
+    return answers
 
 
 DERIVED: Dict[str, Tuple[str, Callable[[str], str]]] = {
@@ -308,6 +347,11 @@ def check_derived(answers: Dict[str, Any], template_defaults: Dict[str, Any], re
     return errors
 
 
+def is_unrendered_default(key: str, value: Any, template_defaults: Dict[str, Any]) -> bool:
+    """A default that cookiecutter.json computes with Jinja (the URLs), before cookiecutter has rendered it."""
+    return isinstance(value, str) and holds_template_syntax(value) and value == template_defaults.get(key)
+
+
 def check_template_syntax(answers: Dict[str, Any], template_defaults: Dict[str, Any]) -> List[str]:
     """Answers are data: one that would start a Jinja expression, statement or comment is refused unevaluated."""
     return [f"{key} {value!r} is refused: answers are data, and {{{{, {{% or {{# would run as a template; remove it"
@@ -332,6 +376,8 @@ def check_answers(answers: Dict[str, Any], template_defaults: Dict[str, Any],
         return answers, errors  # nothing else looks at a value that would run as a template
     normalised = dict(answers)
     for key, check in CHECKS.items():
+        if not rendered and key in answers and is_unrendered_default(key, answers[key], template_defaults):
+            continue  # the template's own expression (a URL derived from the name): checked once rendered
         if not rendered and isinstance(answers.get(key), list) and key in CHOICES:
             if sorted(answers[key]) != sorted(CHOICES[key]):  # cookiecutter keeps the options until it prompts
                 errors.append(f"{key} {answers[key]!r} is invalid: the choices are {', '.join(CHOICES[key])}")

@@ -10,9 +10,9 @@ nothing evaluated or written) or normalises them in place. The same happens unde
 build their environments the same way.
 
 It also gives the templates the filters that compute the derived values (`class_prefix`, `display_name`,
-`api_credentials`, `extra_credentials`, `domain_url`), the `shape(prompt, point)` function that names the partial a shape prompt's
-answer renders at a point (docs/architecture.md), and tells the hooks where the template's own tooling lives
-(`spot_connector_template_dir`).
+`api_credentials`, `extra_credentials`, `domain_url`, and `host_label` for the default URLs), the
+`shape(prompt, point)` function that names the partial a shape prompt's answer renders at a point
+(docs/architecture.md), and tells the hooks where the template's own tooling lives (`spot_connector_template_dir`).
 """
 import json
 import os
@@ -133,11 +133,13 @@ def _output_folder_problems(answers: Dict[str, Any]) -> List[str]:
 
 
 def normalise_local_template(answers: Dict[str, Any]) -> None:
-    """A template given as a relative path is recorded absolute, from the folder cookiecutter was run in."""
-    for key in ("_template", "_repo_dir"):
-        value = answers.get(key)
-        if isinstance(value, str) and value and Path(value).expanduser().is_dir():
-            answers[key] = str(Path(value).expanduser().resolve())
+    """
+    The folder of a template given as a relative path is made absolute, from the folder cookiecutter was run in (the
+    hooks run elsewhere). `_template` stays as the user named it: a checkout's answers record it so.
+    """
+    value = answers.get("_repo_dir")
+    if isinstance(value, str) and value and Path(value).expanduser().is_dir():
+        answers["_repo_dir"] = str(Path(value).expanduser().resolve())
 
 
 def guard(context: Dict[str, Any]) -> None:
@@ -171,11 +173,7 @@ def shape(context, prompt: str, point: str) -> str:
 class AnswersAreData(Extension):
     def __init__(self, environment: Environment):
         super().__init__(environment)
-        environment.filters["class_prefix"] = answer_rules.class_prefix
-        environment.filters["display_name"] = answer_rules.display_name
-        environment.filters["api_credentials"] = answer_rules.api_credentials
-        environment.filters["extra_credentials"] = answer_rules.extra_credentials
-        environment.filters["domain_url"] = answer_rules.domain_url
+        environment.filters.update(answer_rules.FILTERS)
         environment.globals["shape"] = shape
         environment.globals["spot_connector_template_dir"] = str(TEMPLATE_DIR)
         context = context_being_rendered()

@@ -9,9 +9,9 @@ TEMPLATE_DEFAULTS = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text()
 
 
 def rendered_defaults(**changes):
-    """Every default taken but `changes` (the first choice for a choice prompt), the derived values computed."""
-    answers = {key: value for key, value in TEMPLATE_DEFAULTS.items() if not key.startswith("__")}
-    answers["user_stream"] = rules.USER_STREAM_CHOICES[0]
+    """Every default taken but `changes` (the defaults written in Jinja rendered), the derived values computed."""
+    answers = {key: value for key, value in rules.rendered_defaults(changes.get("connector_name")).items()
+               if not key.startswith("__")}
     return rules.with_derived_values({**answers, **changes})
 
 

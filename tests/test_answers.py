@@ -104,6 +104,39 @@ def test_before_rendering_a_derived_value_is_its_unrendered_default():
     assert len(rules.check_answers(answers, TEMPLATE_DEFAULTS, rendered=True)[1]) == 1
 
 
+@pytest.mark.parametrize("name, label", [("acme", "acme"), ("gate_io", "gate-io"), ("a1_b2_c3", "a1-b2-c3"),
+                                         ("x" * 40, "x" * 40)])
+def test_the_default_urls_take_the_name_as_their_host(name, label):
+    """Connectors rendered with default answers have hosts of their own (their mocked URLs do not meet in one run)."""
+    defaults = rules.rendered_defaults(name)
+    assert defaults["rest_url"] == f"https://api.{label}.com/api/"
+    assert defaults["wss_url"] == f"wss://stream.{label}.com:9443/ws"
+    assert defaults["wss_api_url"] == f"wss://ws-api.{label}.com:443/ws-api/v3"
+    assert checked(connector_name=name, rest_url=defaults["rest_url"], wss_url=defaults["wss_url"],
+                   wss_api_url=defaults["wss_api_url"])[1] == []
+
+
+@pytest.mark.parametrize("name", ["{{ 7 * 7 }}", "Ácme/../x", "", "_" * 80, "a" * 100, "-", "my exchange"])
+def test_a_refused_name_still_gives_valid_default_urls(name):
+    """The name is the one refusal: the URLs derived from it are valid whatever it is, and hold no template syntax."""
+    defaults = rules.rendered_defaults(name)
+    for url in ("rest_url", "wss_url", "wss_api_url"):
+        assert rules.CHECKS[url](defaults[url])[1] is None, defaults[url]
+    assert [error.split()[0] for error in checked(connector_name=name, rest_url=defaults["rest_url"])[1]
+            ][:1] == ["connector_name"]
+
+
+def test_before_rendering_a_url_may_hold_only_the_templates_own_expression():
+    answers = dict(TEMPLATE_DEFAULTS)
+    assert rules.check_answers(answers, TEMPLATE_DEFAULTS, rendered=False)[1] == []
+    answers["rest_url"] = TEMPLATE_DEFAULTS["rest_url"].replace("host_label", "upper")
+    assert rules.check_answers(answers, TEMPLATE_DEFAULTS, rendered=False)[1] == [
+        f"rest_url {answers['rest_url']!r} is refused: answers are data, and {{{{, {{% or {{# would run as a template; "
+        f"remove it"]
+    # Rendered, the template's own expression would land in the code as text: refused like any other bad URL.
+    assert checked(rest_url=TEMPLATE_DEFAULTS["rest_url"])[1][0].startswith("rest_url ")
+
+
 def test_choices_are_kept_as_options_until_cookiecutter_prompts():
     assert rules.check_answers({"user_stream": ["ws_api", "listen_key"]}, TEMPLATE_DEFAULTS, rendered=False)[1] == []
     assert rules.check_answers({"user_stream": ["ws_api", "other"]}, TEMPLATE_DEFAULTS, rendered=False)[1] == [

@@ -13,6 +13,7 @@ import pytest
 from checkout import tree_digest
 
 from spot_connector import answers as answer_rules
+from spot_connector import regeneration
 from rendering import TEMPLATE_ROOT, VENV_BIN, clean_template, workspace_env
 
 
@@ -32,8 +33,7 @@ def refusals(answers):
 
 
 def default_answers(**changes):
-    answers = {key: value for key, value in DEFAULT_ANSWERS.items() if not key.startswith("__")}
-    answers["user_stream"] = "listen_key"
+    answers = {key: value for key, value in answer_rules.rendered_defaults().items() if not key.startswith("__")}
     answers.update(changes)
     return answers
 
@@ -170,9 +170,11 @@ def test_answers_file_leaves_out_run_specific_entries():
     assert not {"_output_dir", "_repo_dir", "_checkout"} & set(state["context"]["cookiecutter"])
 
 
-def test_template_location_expands_abbreviations(tmp_path):
-    assert post_gen.template_location("gh:org/spot-connector", None) == "https://github.com/org/spot-connector.git"
-    assert post_gen.template_location("spot-connector", str(tmp_path)) == str(tmp_path / "spot-connector")
+def test_the_standalone_answers_file_names_a_template_cruft_can_clone(tmp_path):
+    """cruft clones `template` again: an abbreviation expanded, a local folder absolute (the guard resolved it)."""
+    location = regeneration.cruft_template_location
+    assert location("gh:org/spot-connector", "/home/u/.cookiecutters/x") == "https://github.com/org/spot-connector.git"
+    assert location("spot-connector", str(tmp_path / "spot-connector")) == str(tmp_path / "spot-connector")
     for url in ("git+file:///srv/spot-connector", "git+https://example.invalid/spot-connector.git",
                 "git@example.invalid:org/spot-connector.git", "https://example.invalid/spot-connector.git"):
-        assert post_gen.template_location(url, str(tmp_path)) == url
+        assert location(url, str(tmp_path)) == url

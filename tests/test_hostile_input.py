@@ -20,6 +20,7 @@ import pytest
 from checkout import make_hummingbot_checkout, tree_digest
 from rendering import TEMPLATE_ROOT, VENV_BIN, clean_template, workspace_env
 
+from spot_connector import facts
 from spot_connector.answers import DERIVED
 
 NAME = "acme"
@@ -267,7 +268,7 @@ def test_a_payload_in_a_tampered_cruft_json_is_refused_by_cruft(sandbox, cruft_w
 
 @pytest.fixture
 def checkout_with_connector(sandbox, cruft_world) -> Path:
-    """A checkout holding a connector rendered from the git template (its .cruft.json names that template)."""
+    """A checkout holding a connector rendered from the git template (its answers file names that template)."""
     template = cruft_world.parent.parent / "template"
     root = make_hummingbot_checkout(sandbox.base / "hummingbot")
     render_ok(sandbox, empty_folder(sandbox.base / "render"), f"connector_name={NAME}", f"hummingbot_root={root}",
@@ -275,12 +276,15 @@ def checkout_with_connector(sandbox, cruft_world) -> Path:
     return root
 
 
-def tamper_connector_answers(root: Path, context: dict, state: Optional[dict] = None) -> None:
-    answers_file = root / f"hummingbot/connector/exchange/{NAME}/.cruft.json"
-    recorded = json.loads(answers_file.read_text())
-    recorded["context"]["cookiecutter"].update(context)
+def connector_answers_file(root: Path) -> Path:
+    return facts.state_folder(root, NAME) / facts.STATE_ANSWERS_FILE
+
+
+def tamper_connector_answers(root: Path, answers: dict, state: Optional[dict] = None) -> None:
+    recorded = json.loads(connector_answers_file(root).read_text())
+    recorded["answers"].update(answers)
     recorded.update(state or {})
-    answers_file.write_text(json.dumps(recorded, indent=2) + "\n")
+    connector_answers_file(root).write_text(json.dumps(recorded, indent=2) + "\n")
 
 
 def update_tool(sandbox: Sandbox, root: Path) -> subprocess.CompletedProcess:
@@ -288,23 +292,24 @@ def update_tool(sandbox: Sandbox, root: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("where", ["taker_fee", "connector_name", "template"])
-def test_a_payload_in_a_checkouts_cruft_json_is_refused_by_the_update_tool(sandbox, checkout_with_connector, where):
+def test_a_payload_in_a_checkouts_answers_file_is_refused_by_the_update_tool(sandbox, checkout_with_connector, where):
     root = checkout_with_connector
     if where == "template":
         tamper_connector_answers(root, {}, {"template": sandbox.payload})
     else:
         tamper_connector_answers(root, {where: sandbox.payload})
-    before = tree_digest(root)
+    before, state = tree_digest(root), tree_digest(facts.state_folder(root, NAME))
 
     result = update_tool(sandbox, root)
 
     assert result.returncode == 2, result.stdout + result.stderr
     line = assert_refused_in_one_line(result, sandbox, f": {where} ", "nothing was changed")
-    assert line.startswith(f"spot-connector: {root}/hummingbot/connector/exchange/{NAME}/.cruft.json: "), line
-    assert tree_digest(root) == before
+    assert line.startswith(f"spot-connector: {connector_answers_file(root)}: "), line
+    assert tree_digest(root) == before and tree_digest(facts.state_folder(root, NAME)) == state
 
 
-def test_a_derived_value_set_in_a_checkouts_cruft_json_is_refused_by_the_update_tool(sandbox, checkout_with_connector):
+def test_a_derived_value_set_in_a_checkouts_answers_file_is_refused_by_the_update_tool(sandbox,
+                                                                                       checkout_with_connector):
     """The template derives these values; one changed in the answers file is refused, as on every other path."""
     root = checkout_with_connector
     tamper_connector_answers(root, {"__class_prefix": "Evil"})
@@ -314,7 +319,7 @@ def test_a_derived_value_set_in_a_checkouts_cruft_json_is_refused_by_the_update_
 
     assert result.returncode == 2, result.stdout + result.stderr
     line = assert_refused_in_one_line(result, sandbox, "__class_prefix 'Evil' is refused", "nothing was changed")
-    assert line.startswith(f"spot-connector: {root}/hummingbot/connector/exchange/{NAME}/.cruft.json: "), line
+    assert line.startswith(f"spot-connector: {connector_answers_file(root)}: "), line
     assert tree_digest(root) == before
 
 
@@ -467,8 +472,8 @@ def test_a_relative_hummingbot_root_resolves_from_the_callers_folder(sandbox):
     assert f"hummingbot/connector/exchange/{NAME}/{NAME}_exchange.py" in added
     assert f"test/hummingbot/connector/exchange/{NAME}/test_{NAME}_exchange.py" in added
     assert tree_digest(caller) == {}
-    recorded = json.loads((root / f"hummingbot/connector/exchange/{NAME}/.cruft.json").read_text())
-    assert recorded["context"]["cookiecutter"]["hummingbot_root"] == str(root)
+    recorded = json.loads(connector_answers_file(root).read_text())
+    assert "hummingbot_root" not in recorded["answers"]  # where it was rendered to is not an answer to keep
 
 
 @pytest.mark.parametrize("subfolder", ["hummingbot/connector/exchange", "test"])

@@ -508,12 +508,18 @@ def update(root: Path, name: str = NAME) -> subprocess.CompletedProcess:
                           env=workspace_env(), capture_output=True, text=True, timeout=WAIT)
 
 
+def write_answers(root: Path, template: str) -> None:
+    """The connector's answers file in its state folder, as a render writes it."""
+    folder = facts.state_folder(root, NAME)
+    folder.mkdir(parents=True)
+    (folder / facts.STATE_ANSWERS_FILE).write_text(json.dumps(
+        {"version": 1, "template": template, "commit": "0" * 40, "answers": {"connector_name": NAME}}))
+
+
 def checkout_with_generated_connector(base: Path, template: str) -> Path:
     root = make_checkout(base)
-    workspace = make_workspace(base / "workspace", NAME)
-    state = {"template": template, "commit": "0" * 40, "context": {"cookiecutter": {"connector_name": NAME}}}
-    (workspace / facts.connector_folders(NAME)[0] / facts.ANSWERS_FILE).write_text(json.dumps(state))
-    place(root, workspace)
+    place(root, make_workspace(base / "workspace", NAME))
+    write_answers(root, template)
     return root
 
 
@@ -534,8 +540,7 @@ def test_update_cleans_leftovers_first_and_reports_a_missing_template_in_one_lin
 
 def test_update_refuses_a_symlinked_connector_folder_in_one_line(tmp_path):
     root = make_checkout(tmp_path, existing="symlink")
-    (tmp_path / "elsewhere" / facts.connector_folders(NAME)[0] / facts.ANSWERS_FILE).write_text(json.dumps(
-        {"template": str(tmp_path), "commit": "0" * 40, "context": {"cookiecutter": {}}}))
+    write_answers(root, str(tmp_path))
     before, linked = tree_digest(root), tree_digest(tmp_path / "elsewhere")
 
     result = update(root)

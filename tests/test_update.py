@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from checkout import make_hummingbot_checkout, tree_digest
+from checkout import git_status, make_hummingbot_checkout, tree_digest
 from rendering import TEMPLATE_ROOT, VENV_BIN, clean_template, render, workspace_env
+
+from spot_connector import facts
 
 NAME = "acme"
 TEMPLATE_CONSTANTS = "{{cookiecutter.connector_name}}/hummingbot/connector/exchange/{{cookiecutter.connector_name}}/" \
@@ -111,9 +113,13 @@ def checkout_connector(template_repo, tmp_path) -> Path:
     return root
 
 
-def update_in_checkout(root: Path, name: str = NAME) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(TEMPLATE_ROOT / "tools" / "update_connector.py"), str(root), name],
-                          env=workspace_env(), capture_output=True, text=True, timeout=300)
+def update_in_checkout(root: Path, name: str = NAME, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(TEMPLATE_ROOT / "tools" / "update_connector.py"), str(root), name,
+                           *options], env=workspace_env(), capture_output=True, text=True, timeout=300)
+
+
+def answers_file(root: Path, name: str = NAME) -> Path:
+    return facts.state_folder(root, name) / facts.STATE_ANSWERS_FILE
 
 
 def test_in_checkout_update_applies_the_change_and_keeps_the_edit(checkout_connector, template_repo):
@@ -133,8 +139,10 @@ def test_in_checkout_update_applies_the_change_and_keeps_the_edit(checkout_conne
     assert changed and all(path.startswith((f"hummingbot/connector/exchange/{NAME}/",
                                             f"test/hummingbot/connector/exchange/{NAME}/")) for path in changed)
     assert tree_digest(root / "hummingbot/connector/exchange/other_ex") == other_connector
-    state = json.loads((root / f"hummingbot/connector/exchange/{NAME}/.cruft.json").read_text())
+    state = json.loads(answers_file(root).read_text())
     assert state["commit"] == git(template_repo, "rev-parse", "HEAD").strip()
+    folders = sorted(facts.connector_folders(NAME) + facts.connector_folders("other_ex"))
+    assert git_status(root) == [f"?? {folder}/" for folder in folders]
 
 
 def test_in_checkout_update_reports_a_conflicting_edit(checkout_connector, template_repo):
@@ -149,3 +157,32 @@ def test_in_checkout_update_reports_a_conflicting_edit(checkout_connector, templ
     assert f"conflict: {CONSTANTS}" in result.stderr
     text = constants.read_text()
     assert "<<<<<<< yours" in text and "MAX_REQUEST = 3000  # the author's" in text and "MAX_REQUEST = 4000" in text
+
+
+# ---- answers left in the connector folder by earlier versions ----
+def test_answers_left_in_the_connector_folder_move_out_on_the_first_update(checkout_connector, template_repo):
+    """A connector generated before the state folder kept .cruft.json and CHECKLIST.md in its connector folder."""
+    root = checkout_connector
+    connector = root / facts.connector_folders(NAME)[0]
+    state_folder = facts.state_folder(root, NAME)
+    state = json.loads(answers_file(root).read_text())
+    legacy = {"template": state["template"], "commit": state["commit"], "checkout": None, "directory": None,
+              "context": {"cookiecutter": {**state["answers"], "hummingbot_root": str(root),
+                                           "_replace_existing": False, "_template": state["template"],
+                                           "__class_prefix": "Acme"}}}
+    (connector / facts.ANSWERS_FILE).write_text(json.dumps(legacy))
+    shutil.move(state_folder / facts.CHECKLIST_FILE, connector / facts.CHECKLIST_FILE)
+    shutil.rmtree(state_folder)
+    change_template(template_repo, "MAX_REQUEST = 5000", "MAX_REQUEST = 4000")
+
+    result = update_in_checkout(root)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"spot-connector: moved the answers and the checklist out of {NAME}'s connector folder, to {state_folder} "
+        f"(they are no longer part of the connector's files)"]
+    assert "MAX_REQUEST = 4000" in (root / CONSTANTS).read_text()
+    assert not (connector / facts.ANSWERS_FILE).exists() and not (connector / facts.CHECKLIST_FILE).exists()
+    assert (state_folder / facts.CHECKLIST_FILE).is_file()
+    recorded = json.loads((state_folder / facts.STATE_ANSWERS_FILE).read_text())
+    assert recorded["answers"] == state["answers"] and recorded["hummingbot_version"] == state["hummingbot_version"]

@@ -4,10 +4,12 @@ edits: a three-way merge of the previous render (base), the author's files (ours
 
     python tools/update_connector.py /path/to/hummingbot <connector_name> [--checkout <template commit or branch>]
 
-The answers and the template commit are read from the connector's own answers file
-(`hummingbot/connector/exchange/<name>/.cruft.json`, written when the connector was generated), so several connectors in
-one checkout update independently. Only the connector's two folders are written. A conflicting edit is left in the
-file between git's conflict markers and reported; the exit code is then 1 (2 when the update could not be done).
+The answers, the template and its commit are read from the connector's own answers file in its state folder (the
+checkout's git directory: `<git dir>/spot-connector/<name>/answers.json`, written when the connector was generated;
+spot_connector/facts.py), so several connectors in one checkout update independently. Only the connector's two
+folders are written, and its answers file (the new commit and hummingbot version). A conflicting edit is left in the
+file between git's conflict markers and reported; the exit code is then 1 (2 when the update could not be done, 0 when
+clean).
 
 The merge is written to copies of the two folders, which then replace them in one step (spot_connector.placement:
 the checkout's lock, a journal, held signals): an interrupted or failed update leaves the connector as it was, and
@@ -16,26 +18,32 @@ what a killed run left is finished or removed first.
 import argparse
 import filecmp
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
+from cookiecutter.config import get_user_config
 from cookiecutter.exceptions import CookiecutterException
 from cookiecutter.main import cookiecutter
+from cookiecutter.repository import expand_abbreviations
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TEMPLATE_ROOT))  # run as a script from a template clone: its tooling lies beside this folder
 
-from spot_connector import facts, placement  # noqa: E402
-from spot_connector.answers import check_answers, holds_template_syntax  # noqa: E402
+from spot_connector import facts, placement, regeneration  # noqa: E402
+from spot_connector.answers import check_answers, check_connector_name, holds_template_syntax  # noqa: E402
 from spot_connector.jinja_guard import template_defaults  # noqa: E402
 
-ANSWERS_FILE = facts.ANSWERS_FILE
 connector_folders = facts.connector_folders
+# Written by template versions before the answers moved out of the connector folder; read and moved on the first update.
+LEGACY_ANSWERS_FILE = facts.ANSWERS_FILE
 
 
 class UpdateFailed(Exception):
@@ -68,6 +76,21 @@ def resolve_commit(template_clone: Path, revision: str) -> str:
     raise UpdateFailed(f"the template has no commit, tag or branch {revision!r}")
 
 
+@contextmanager
+def stdout_discarded() -> Iterator[None]:
+    """The renders are the tool's scratch work: the next steps their hook prints (on stdout) are not for the user."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def render_at_commit(template_clone: Path, commit: str, answers: Dict, output_dir: Path) -> Path:
     """The standalone workspace the template at `commit` renders for these answers."""
     if not commit:
@@ -82,8 +105,9 @@ def render_at_commit(template_clone: Path, commit: str, answers: Dict, output_di
     output_dir.mkdir(parents=True)
     config_file.write_text(f"replay_dir: {json.dumps(str(output_dir / 'replay'))}\n")
     try:
-        return Path(cookiecutter(str(template_clone), no_input=True, extra_context=user_answers,
-                                 output_dir=str(output_dir / "render"), config_file=str(config_file)))
+        with stdout_discarded():
+            return Path(cookiecutter(str(template_clone), no_input=True, extra_context=user_answers,
+                                     output_dir=str(output_dir / "render"), config_file=str(config_file)))
     except SystemExit as refusal:  # the template's answer guard printed why
         raise UpdateFailed(f"the template at {commit[:12]} refused the recorded answers (see above); nothing was "
                            f"changed") from refusal
@@ -156,22 +180,93 @@ def merge_into_copies(hummingbot_root: Path, folders: List[str], base: Path, the
     return conflicts
 
 
-def refuse_unsafe_answers_file(answers_path: Path, state: Dict) -> None:
+@dataclass
+class Recorded:
+    """A connector's answers file: where it is, its text, and what it records."""
+    path: Path
+    text: str
+    template: Any
+    commit: Any
+    hummingbot_version: Optional[str]
+    answers: Dict[str, Any]
+    legacy: bool = False  # a .cruft.json in the connector folder, from a template version before the state folder
+    notes: List[str] = field(default_factory=list)
+
+
+def answers_file(hummingbot_root: Path, name: str) -> Optional[Path]:
+    """The connector's answers.json in its state folder, else a .cruft.json left in its connector folder, else None."""
+    path = facts.state_folder(hummingbot_root, name) / facts.STATE_ANSWERS_FILE
+    if path.is_file():
+        return path
+    legacy = hummingbot_root / connector_folders(name)[0] / LEGACY_ANSWERS_FILE
+    return legacy if legacy.is_file() else None
+
+
+def read_answers_file(path: Path) -> Recorded:
+    text = path.read_text()
+    if path.name == LEGACY_ANSWERS_FILE:  # cruft's format
+        state = json.loads(text)
+        return Recorded(path, text, state.get("template"), state.get("commit"), None,
+                        dict(state["context"]["cookiecutter"]), legacy=True)
+    state = regeneration.read_state(path)
+    return Recorded(path, text, state.get("template"), state.get("commit"), state.get("hummingbot_version"),
+                    dict(state["answers"]))
+
+
+def checked_answers(answers: Dict[str, Any]) -> tuple:
+    """(normalised answers, refusals) by this tool's rules; where the connector was rendered from does not matter."""
+    recorded = {key: value for key, value in answers.items() if not key.startswith("_") or key.startswith("__")}
+    recorded["hummingbot_root"] = ""  # the update renders workspaces
+    normalised, errors = check_answers(recorded, template_defaults(), rendered=True)
+    return {key: value for key, value in normalised.items() if key != "hummingbot_root"}, errors
+
+
+def refuse_unsafe_template(template: Any, where: str) -> None:
+    if not isinstance(template, str) or not template or template.startswith("-") or holds_template_syntax(template):
+        raise UpdateFailed(f"{where}template {template!r} is invalid: give the template's repository URL or folder; "
+                           f"nothing was changed")
+
+
+def refuse_unsafe_answers_file(recorded: Recorded) -> None:
     """
     The answers are checked by this tool's own rules before any template renders them: the previous render may come
     from a template commit that predates the answer guard, and cookiecutter would evaluate an answer as Jinja.
     """
-    answers = state["context"]["cookiecutter"]
-    recorded = {key: value for key, value in answers.items() if not key.startswith("_") or key.startswith("__")}
-    recorded["hummingbot_root"] = ""  # where it was rendered from does not matter: the update renders workspaces
-    _, errors = check_answers(recorded, template_defaults(), rendered=True)
-    template, commit = state.get("template"), state.get("commit")
-    if not isinstance(template, str) or template.startswith("-") or holds_template_syntax(template):
-        errors.append(f"template {template!r} is invalid: give the template's repository URL or folder")
-    if commit is not None and not (isinstance(commit, str) and re.fullmatch(r"[0-9a-f]{7,64}", commit)):
-        errors.append(f"commit {commit!r} is invalid: give the template commit the connector was rendered from")
+    _, errors = checked_answers(recorded.answers)
     if errors:
-        raise UpdateFailed(f"{answers_path}: {errors[0]}; nothing was changed")
+        raise UpdateFailed(f"{recorded.path}: {errors[0]}; nothing was changed")
+    refuse_unsafe_template(recorded.template, f"{recorded.path}: ")
+    commit = recorded.commit
+    if commit is not None and not (isinstance(commit, str) and re.fullmatch(r"[0-9a-f]{7,64}", commit)):
+        raise UpdateFailed(f"{recorded.path}: commit {commit!r} is invalid: give the template commit the connector "
+                           f"was rendered from; nothing was changed")
+
+
+def template_source(template: str, hummingbot_root: Path) -> str:
+    """Where to clone the template from: abbreviations expanded with the user's cookiecutter settings."""
+    return regeneration.template_to_clone(
+        template, hummingbot_root, lambda named: expand_abbreviations(named, get_user_config()["abbreviations"]))
+
+
+def take_out_legacy_files(connector_copy: Path, state_folder: Path) -> List[str]:
+    """A connector generated before the state folder: its .cruft.json leaves the folder, its checklist moves out."""
+    (connector_copy / LEGACY_ANSWERS_FILE).unlink(missing_ok=True)
+    checklist = connector_copy / facts.CHECKLIST_FILE
+    if checklist.is_file():
+        if not (state_folder / facts.CHECKLIST_FILE).exists():
+            shutil.copy2(checklist, state_folder / facts.CHECKLIST_FILE)
+        checklist.unlink()
+    return [f"spot-connector: moved the answers and the checklist out of {connector_copy.name}'s connector folder, "
+            f"to {state_folder} (they are no longer part of the connector's files)"]
+
+
+def write_atomically(path: Path, text: str) -> None:
+    staged = path.with_name(f".{path.name}.spot-connector-staging-{os.getpid()}")
+    try:
+        staged.write_text(text)
+        os.replace(staged, path)
+    finally:
+        staged.unlink(missing_ok=True)
 
 
 def update_connector(hummingbot_root: Path, name: str, checkout: Optional[str] = None) -> List[str]:
@@ -179,30 +274,36 @@ def update_connector(hummingbot_root: Path, name: str, checkout: Optional[str] =
     report(placement.recover_interrupted_placement(hummingbot_root))
     folders = connector_folders(name)
     refuse_symlinked_folders(hummingbot_root, folders)
-    answers_path = hummingbot_root / folders[0] / ANSWERS_FILE
-    answers_text = answers_path.read_text()
-    state = json.loads(answers_text)
-    refuse_unsafe_answers_file(answers_path, state)
-    answers = state["context"]["cookiecutter"]
+    path = answers_file(hummingbot_root, name)
+    if path is None:
+        raise UpdateFailed(f"no answers for {name} in {facts.state_folders(hummingbot_root, name)[0]}: was the "
+                           f"connector rendered into this checkout by this template?")
+    recorded = read_answers_file(path)
+    refuse_unsafe_answers_file(recorded)
+    answers, template = recorded.answers, recorded.template
+    current_version = facts.hummingbot_version(hummingbot_root)
+    state_folder = path.parent if not recorded.legacy else facts.state_folders(hummingbot_root, name)[0]
     with tempfile.TemporaryDirectory(prefix="spot-connector-update-") as scratch:
         clone = Path(scratch) / "template"
-        clone_template(state["template"], clone)
+        clone_template(template_source(template, hummingbot_root), clone)
         new_commit = resolve_commit(clone, checkout or "HEAD")
-        base = render_at_commit(clone, state["commit"], answers, Path(scratch) / "base")
+        base = render_at_commit(clone, recorded.commit, answers, Path(scratch) / "base")
         theirs = render_at_commit(clone, new_commit, answers, Path(scratch) / "new")
         # From reading the author's files to swapping in the merge, nothing else may change the connector.
         with placement.exclusive_checkout(hummingbot_root) as recovered:
             report(recovered)
             refuse_symlinked_folders(hummingbot_root, folders)
-            if answers_path.read_text() != answers_text:
-                raise UpdateFailed(f"{answers_path} changed during the update; nothing was changed: run it again")
+            if not path.is_file() or path.read_text() != recorded.text:
+                raise UpdateFailed(f"{path} changed during the update; nothing was changed: run it again")
             merged = Path(scratch) / "merged"
             conflicts = merge_into_copies(hummingbot_root, folders, base, theirs, merged)
-            state["commit"] = new_commit
-            answers["_commit"] = new_commit
-            (merged / folders[0] / ANSWERS_FILE).write_text(json.dumps(state, indent=2, sort_keys=True) + "\n")
+            regeneration.make_state_folder(state_folder, hummingbot_root)
+            if recorded.legacy:
+                report(take_out_legacy_files(merged / folders[0], state_folder))
             report(placement.replace_folders(hummingbot_root, {folder: merged / folder for folder in folders
                                                                if (merged / folder).is_dir()}))
+            write_atomically(state_folder / facts.STATE_ANSWERS_FILE, regeneration.state_content(
+                answers, template, new_commit, current_version))
     return conflicts
 
 
@@ -212,10 +313,9 @@ def main(argv: List[str]) -> int:
     parser.add_argument("connector_name")
     parser.add_argument("--checkout", help="template commit, tag or branch to update to (default: its HEAD)")
     args = parser.parse_args(argv)
-    answers_path = args.hummingbot_root / connector_folders(args.connector_name)[0] / ANSWERS_FILE
-    if not answers_path.is_file():
-        print(f"spot-connector: no answers file at {answers_path}: was the connector generated by this template?",
-              file=sys.stderr)
+    _, name_error = check_connector_name(args.connector_name)
+    if name_error:
+        print(f"spot-connector: {name_error}", file=sys.stderr)
         return 2
     try:
         conflicts = update_connector(args.hummingbot_root.resolve(), args.connector_name, args.checkout)
