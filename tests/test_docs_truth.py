@@ -40,6 +40,7 @@ from checkout import INSTALLED_PACKAGE
 from golden_renders import ANSWER_SETS, VARIANTS
 from rendering import CONNECTOR_DIR, TEMPLATE_ROOT, TEST_DIR, VENV_BIN, clean_template, render, workspace_env
 
+from spot_connector import facts as facts_module
 from spot_connector.answers import class_prefix, display_name, extra_credentials
 
 DOCS = TEMPLATE_ROOT / "docs"
@@ -156,13 +157,26 @@ def help_text(key: str) -> str:
     return text["__prompt__"] if isinstance(text, dict) else text
 
 
+# A default cookiecutter.json derives from the connector name; the pages write the host label it gives as `<host>`.
+FROM_THE_NAME = re.compile(r"\{\{\s*cookiecutter\.connector_name\s*\|\s*host_label\s*\}\}")
+
+
 def documented_default(value) -> str:
-    """How the Default column shows a default: yes/no, empty, the first choice, or the value as code."""
+    """How the pages show a default: yes/no, empty, the first choice, or the value as code (`<host>` from the name)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
         return f"`{value[0]}`"
-    return f"`{value}`" if value != "" else "empty"
+    if value == "":
+        return "empty"
+    assert "{{" not in FROM_THE_NAME.sub("", value), f"a default the pages cannot show yet: {value}"
+    return f"`{FROM_THE_NAME.sub('<host>', value)}`"
+
+
+def documented_default_cell(value) -> str:
+    """The Default column of the prompts table: a default derived from the name says so."""
+    derived = isinstance(value, str) and FROM_THE_NAME.search(value)
+    return documented_default(value) + (" (from the name)" if derived else "")
 
 
 def prompt_table() -> List[List[str]]:
@@ -204,8 +218,8 @@ def test_every_row_shows_the_prompts_default_and_choices():
         if key not in COOKIECUTTER_JSON:
             continue
         value = COOKIECUTTER_JSON[key]
-        if row[1] != documented_default(value):
-            wrong.append(f"{key}: default shown as {row[1]!r}, cookiecutter.json has {documented_default(value)!r}")
+        if row[1] != documented_default_cell(value):
+            wrong.append(f"{key}: default shown as {row[1]!r}, cookiecutter.json has {documented_default_cell(value)!r}")
         if isinstance(value, list) and set(re.findall(r"`([^`]+)`", row[2])) != set(value):
             wrong.append(f"{key}: choices shown as {row[2]!r}, cookiecutter.json has {value}")
         if isinstance(value, bool) and row[2] != "yes / no":
@@ -653,6 +667,14 @@ def help_options(tool: str) -> Set[str]:
     return set(re.findall(r"(?<![\w-])(--?[A-Za-z][\w-]*)", result.stdout + result.stderr))
 
 
+def regeneration_state_paths(name: str) -> Set[str]:
+    """Where a render into a checkout keeps the connector's answers and checklist, as spot_connector/facts.py says."""
+    folders = {f".git/{facts_module.STATE_IN_GIT_DIR}", facts_module.STATE_IN_GIT_DIR, facts_module.STATE_WITHOUT_GIT}
+    folders = {folder.format(name=name) for folder in folders}
+    files = (facts_module.STATE_ANSWERS_FILE, facts_module.CHECKLIST_FILE)
+    return folders | {f"{folder}/{file}" for folder in folders for file in files}
+
+
 class NameCheck:
     """Decides whether a name a page cites exists, given the renders and the repository."""
 
@@ -717,6 +739,8 @@ class NameCheck:
         if "/" not in path:
             return (any(matches(path, {Path(known).name for known in tree}) for tree in trees)
                     or self.path_in_repository(path) or self.spelled_by_the_template(path, facts))
+        if matches(path, regeneration_state_paths(facts.name)):
+            return True
         workspace = {f"{facts.name}/{known}" for known in facts.paths}  # a standalone workspace, by its folder
         if (self.path_in_repository(path) or matches(path, facts.paths) or matches(path, workspace)
                 or matches(path, hummingbot_paths())):
@@ -987,6 +1011,7 @@ RUNS = [
                        ".venv, as `make venv` would build it, so that make does not install anything"),
     (r"(flake8|isort) ", "lint with the workspace's hummingbot settings"),
     (r"(cp|ls) ", "file commands in the clone of the template"),
+    (r"mkdir -p ", "makes a folder (the state folder of a checkout's connector)"),
 ]
 # Commands that cannot run here, with the reason. Each must still be in the pages.
 CANNOT_RUN = [
@@ -1026,6 +1051,8 @@ STARTS = {
     "docs/updating.md: cd my_exchange": "workspace",
     "docs/updating.md: python -c 'import json, sys": "workspace",
     "docs/updating.md: ANSWERS=$(python -c 'import json, sys": "workspace",
+    # The quick start's workspace my_exchange beside a checkout at ~/hummingbot it moves into.
+    "docs/quickstart.md: mkdir -p ~/hummingbot/.git/spot-connector/my_exchange": "workspace and checkout",
     # A checkout at ~/hummingbot holding my_exchange, rendered into it earlier.
     "docs/updating.md: git clone https://github.com/org/spot-connector ~/spot-connector": "checkout",
 }
@@ -1035,6 +1062,8 @@ START_COMMANDS = {
     "clone": ["git clone --quiet \"$DOCS_TEMPLATE\" spot-connector", "provide_pinned_environment spot-connector",
               "cd spot-connector"],
     "workspace": [f"cookiecutter --no-input \"$DOCS_TEMPLATE\" connector_name={EXAMPLE_NAME}"],
+    "workspace and checkout": ["make_checkout \"$HOME/hummingbot\"",
+                               f"cookiecutter --no-input \"$DOCS_TEMPLATE\" connector_name={EXAMPLE_NAME}"],
     "checkout": ["make_checkout \"$HOME/hummingbot\"",
                  f"cookiecutter --no-input --output-dir ../out \"$DOCS_TEMPLATE\" connector_name={EXAMPLE_NAME} "
                  "hummingbot_root=\"$HOME/hummingbot\""],

@@ -41,6 +41,8 @@ from rendering import (  # noqa: E402
     run_rendered_suite,
 )
 
+from spot_connector.answers import holds_template_syntax, rendered_defaults  # noqa: E402
+
 DOCS_PAGE = TEMPLATE_ROOT / "docs" / "benchmarks.md"
 SYMBOL = "COINALPHAHBOT"
 PAIR = "COINALPHA-HBOT"
@@ -57,6 +59,10 @@ def floor_template(template: Path, folder: Path) -> Tuple[Path, int]:
     prompts = json.loads((template / "cookiecutter.json").read_text())
     floor_prompts = {key: value for key, value in prompts.items()
                      if key != "_extensions" and not (key.startswith("__") and key != "__prompts__")}
+    # Defaults derived from the name go through those filters too: the floor takes them already rendered.
+    rendered = rendered_defaults()
+    floor_prompts.update({key: rendered[key] for key, value in floor_prompts.items()
+                          if isinstance(value, str) and holds_template_syntax(value)})
     (floor / "cookiecutter.json").write_text(json.dumps(floor_prompts, indent=2))
     files = 0
     for source in sorted(template.glob("{{cookiecutter.connector_name}}/**/*")):
