@@ -5,7 +5,7 @@ post_gen_project hook: the steps that follow the render, one small function each
 - save the answers with the connector (cruft's format) so that it can be regenerated and updated;
 - in a hummingbot checkout: move the connector and its tests to the spec's paths and register the API keys in a
   legacy conf_global_TEMPLATE.yml (hummingbot before 1.6), all or nothing (spot_connector/placement.py);
-- standalone: leave the workspace as rendered.
+- standalone: leave the workspace as rendered, its first git commit (start_git_history).
 The answers arrive as data (cookiecutter's context as JSON), never pasted into code.
 """
 import json
@@ -136,6 +136,43 @@ def render_into_checkout(workspace: Path, checkout: Path, answers: Dict[str, Any
                                      replace_existing=is_true(answers.get("_replace_existing")))
 
 
+# ---- a standalone workspace's git history ----
+GIT_LOCATION_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")
+RENDER_COMMIT_AUTHOR = ("-c", "user.name=spot-connector", "-c", "user.email=spot-connector@localhost")
+
+
+def start_git_history(workspace: Path, connector_name: str) -> bool:
+    """
+    Makes a standalone workspace a git repository whose first commit is the render: `make coverage` measures diff
+    coverage against it, as hummingbot's CI does against the branch a pull request targets, and `cruft update` has the
+    clean tree it needs. Left out without git, or when the workspace lies inside another repository (which keeps its
+    own history); a failed step removes what it began and the render stands. True when the commit was made.
+    """
+    env = {key: value for key, value in os.environ.items() if key not in GIT_LOCATION_VARIABLES}
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=workspace, env=env, capture_output=True, text=True)
+
+    try:
+        if git("rev-parse", "--show-toplevel").returncode == 0:
+            return False  # inside another repository
+        identity = () if git("config", "user.email").stdout.strip() else RENDER_COMMIT_AUTHOR
+        steps = [("-c", "init.defaultBranch=main", "init", "--quiet"),
+                 ("add", "--all", "--", ".", f":(exclude){RENDER_IN_PROGRESS_MARKER}"),
+                 (*identity, "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify",
+                  "-m", f"Render the {connector_name} connector (spot-connector)")]
+        for step in steps:
+            result = git(*step)
+            if result.returncode != 0:
+                raise OSError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "git failed")
+    except OSError as error:  # git missing, or a step failed
+        shutil.rmtree(workspace / ".git", ignore_errors=True)
+        print(f"spot-connector: the workspace is not a git repository ({error}); the render stands: commit it "
+              "yourself (git init, git add -A, git commit) before make coverage", file=sys.stderr)
+        return False
+    return True
+
+
 def main(answers: Dict[str, Any]) -> int:
     workspace = Path.cwd()
     write_todo_markers(workspace / CHECKLIST_FILE, find_todo_markers(workspace, answers["connector_name"]))
@@ -144,6 +181,7 @@ def main(answers: Dict[str, Any]) -> int:
     if checkout is None:
         if not is_running_under_cruft(answers):
             write_answers_file(workspace, answers)
+            start_git_history(workspace, answers["connector_name"])
         (workspace / RENDER_IN_PROGRESS_MARKER).unlink(missing_ok=True)  # complete: the watchdog leaves it be
         return 0
     try:

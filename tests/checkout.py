@@ -53,7 +53,8 @@ def tree_digest(root: Path) -> Dict[str, str]:
     """Path -> content hash (or link target) for every file and link under `root`, links not followed."""
     digest = {}
     for folder, subfolders, files in os.walk(root):
-        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        # git's own store (a standalone render is committed) differs by commit times: the tree is what is compared
+        subfolders[:] = [name for name in subfolders if name not in ("__pycache__", ".git")]
         for name in sorted(files + [d for d in subfolders if os.path.islink(os.path.join(folder, d))]):
             path = Path(folder) / name
             relative = str(path.relative_to(root))
