@@ -103,8 +103,8 @@ class Gates:
             print("No diff coverage: this workspace has no git history (git init, commit the render, and run again).",
                   file=sys.stderr)
             return 1
-        print(f"\nDiff coverage against {base} ({'the render' if base == self.render_commit() else 'the base'}):",
-              flush=True)
+        what = "the branch" if self.in_checkout or self.compare_branch else "the render's first commit"
+        print(f"\nDiff coverage against {base} ({what}):", flush=True)
         # --include-untracked: new modules count before they are committed (in CI everything is committed)
         failures += self.run(self.tool("diff-cover"), COVERAGE_XML, f"--compare-branch={base}",
                              f"--fail-under={FAIL_UNDER}", "--include-untracked") != 0
