@@ -156,7 +156,8 @@ def start_git_history(workspace: Path, connector_name: str) -> bool:
     try:
         if git("rev-parse", "--show-toplevel").returncode == 0:
             return False  # inside another repository
-        identity = () if git("config", "user.email").stdout.strip() else RENDER_COMMIT_AUTHOR
+        configured = all(git("config", key).stdout.strip() for key in ("user.name", "user.email"))
+        identity = () if configured else RENDER_COMMIT_AUTHOR  # the author's own identity when git has one
         steps = [("-c", "init.defaultBranch=main", "init", "--quiet"),
                  ("add", "--all", "--", ".", f":(exclude){RENDER_IN_PROGRESS_MARKER}"),
                  (*identity, "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify",
