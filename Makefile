@@ -3,9 +3,14 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 HUMMINGBOT_VERSION := 20260922
+# The releases a default render is tested against (tests/test_hummingbot_releases.py, the GitHub workflow): the pinned
+# one and the two before it; authors work in checkouts of different ages.
+HUMMINGBOT_RELEASES := 20260601 20260729 $(HUMMINGBOT_VERSION)
 DEMO_DIR := build/demo
+# Outside this repository: a standalone render starts its own git history there (diff coverage needs it).
+SAMPLE_DIR ?= /tmp/spot-connector-sample
 
-.PHONY: venv demo test golden benchmark docs update-connector clean
+.PHONY: venv demo test test-fast sample golden benchmark docs update-connector clean
 
 # The stamp makes the environment idempotent: it is rebuilt only when the pins change.
 $(VENV)/.installed: requirements.txt Makefile
@@ -23,8 +28,23 @@ demo: venv
 	$(BIN)/cookiecutter --no-input --output-dir $(DEMO_DIR) .
 	cd $(DEMO_DIR)/acme && ../../../$(BIN)/python -m pytest
 
+# The complete suite (.ci/run calls it): every variant rendered, linted, run under coverage; fresh workspaces set up.
 test: venv
 	$(BIN)/python -m pytest tests
+
+# For iterating on the template (under a minute on two cores): the hooks' unit tests, one default render and its
+# suite, the docs tests.
+test-fast: venv
+	$(BIN)/python -m pytest -m "not slow" tests/test_hooks.py tests/test_default_render.py \
+		tests/test_docs_and_checklist.py tests/test_docs_refusals.py
+
+# A sample connector as its author gets it: rendered with ANSWERS (key=value ...), then its own `make test gates`
+# (its own .venv, the suite, coverage and diff coverage, hummingbot's pre-commit hooks). The GitHub workflow runs one
+# per prompt value: make sample ANSWERS="user_stream=ws_api" [SAMPLE_HUMMINGBOT_VERSION=20260729]
+sample: venv
+	rm -rf $(SAMPLE_DIR)
+	$(BIN)/cookiecutter --no-input --output-dir $(SAMPLE_DIR) . $(ANSWERS)
+	cd $(SAMPLE_DIR)/*/ && $(MAKE) test gates $(if $(SAMPLE_HUMMINGBOT_VERSION),HUMMINGBOT_VERSION=$(SAMPLE_HUMMINGBOT_VERSION))
 
 # Refresh tests/golden/ after a deliberate change of what the template renders (review the diff before committing).
 golden: venv

@@ -7,6 +7,7 @@ post_gen_project hook: the steps that follow the render, one small function each
   legacy conf_global_TEMPLATE.yml (hummingbot before 1.6), all or nothing (spot_connector/placement.py); keep the
   answers (path-free) and the checklist in the connector's state folder, outside the two connector folders
   (spot_connector/facts.py says where, spot_connector/regeneration.py what);
+- standalone: make the rendered workspace its first git commit (start_git_history);
 - print the next steps on stdout.
 The answers arrive as data (cookiecutter's context as JSON), never pasted into code.
 """
@@ -182,15 +183,55 @@ def next_steps_in_checkout(checkout: Path, answers: Dict[str, Any], template_dir
     ]) + "\n"
 
 
-def next_steps_in_workspace(workspace: Path) -> str:
+def next_steps_in_workspace(workspace: Path, committed: bool) -> str:
+    """The workspace's own make targets set up its environment; cruft update needs the render committed."""
+    commit_first = "" if committed else "commit the workspace to git once (git init && git add -A && git commit -m " \
+                                        "generated), then "
     return "\n".join([
-        f"Rendered the standalone workspace {workspace}.",
+        f"Rendered the standalone workspace {workspace}" + (" (its first git commit)." if committed else "."),
         "Next steps:",
-        f"  cd {workspace} && python -m pytest",
+        f"  cd {workspace} && make test",
         f"Checklist: {workspace / CHECKLIST_FILE}",
-        "Update later: commit the workspace to git once (git init && git add -A && git commit -m generated), then "
-        "run cruft update in it",
+        f"Update later: {commit_first}run cruft update in it",
     ]) + "\n"
+
+
+# ---- a standalone workspace's git history ----
+GIT_LOCATION_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")
+RENDER_COMMIT_AUTHOR = ("-c", "user.name=spot-connector", "-c", "user.email=spot-connector@localhost")
+
+
+def start_git_history(workspace: Path, connector_name: str) -> bool:
+    """
+    Makes a standalone workspace a git repository whose first commit is the render: `make coverage` measures diff
+    coverage against it, as hummingbot's CI does against the branch a pull request targets, and `cruft update` has the
+    clean tree it needs. Left out without git, or when the workspace lies inside another repository (which keeps its
+    own history); a failed step removes what it began and the render stands. True when the commit was made.
+    """
+    env = {key: value for key, value in os.environ.items() if key not in GIT_LOCATION_VARIABLES}
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=workspace, env=env, capture_output=True, text=True)
+
+    try:
+        if git("rev-parse", "--show-toplevel").returncode == 0:
+            return False  # inside another repository
+        configured = all(git("config", key).stdout.strip() for key in ("user.name", "user.email"))
+        identity = () if configured else RENDER_COMMIT_AUTHOR  # the author's own identity when git has one
+        steps = [("-c", "init.defaultBranch=main", "init", "--quiet"),
+                 ("add", "--all", "--", ".", f":(exclude){RENDER_IN_PROGRESS_MARKER}"),
+                 (*identity, "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify",
+                  "-m", f"Render the {connector_name} connector (spot-connector)")]
+        for step in steps:
+            result = git(*step)
+            if result.returncode != 0:
+                raise OSError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "git failed")
+    except OSError as error:  # git missing, or a step failed
+        shutil.rmtree(workspace / ".git", ignore_errors=True)
+        print(f"spot-connector: the workspace is not a git repository ({error}); the render stands: commit it "
+              "yourself (git init, git add -A, git commit) before make coverage", file=sys.stderr)
+        return False
+    return True
 
 
 def main(answers: Dict[str, Any], template_dir: str) -> int:
@@ -199,11 +240,13 @@ def main(answers: Dict[str, Any], template_dir: str) -> int:
 
     checkout = target_checkout(answers)
     if checkout is None:
+        committed = False
         if not is_running_under_cruft(answers):
             write_answers_file(workspace, answers)
+            committed = start_git_history(workspace, answers["connector_name"])
         (workspace / RENDER_IN_PROGRESS_MARKER).unlink(missing_ok=True)  # complete: the watchdog leaves it be
         if not is_running_under_cruft(answers):
-            print(next_steps_in_workspace(workspace), end="", flush=True)
+            print(next_steps_in_workspace(workspace, committed), end="", flush=True)
         return 0
     try:
         notes = render_into_checkout(workspace, checkout, answers)

@@ -76,8 +76,8 @@ def tree_digest(root: Path) -> Dict[str, str]:
     """
     digest = {}
     for folder, subfolders, files in os.walk(root):
-        subfolders[:] = [name for name in subfolders if name != "__pycache__"
-                         and not (name == ".git" and Path(folder) == Path(root))]
+        # git's own stores (the checkout's, a committed standalone render's) are not the tree that is compared
+        subfolders[:] = [name for name in subfolders if name not in ("__pycache__", ".git")]
         for name in sorted(files + [d for d in subfolders if os.path.islink(os.path.join(folder, d))]):
             path = Path(folder) / name
             relative = str(path.relative_to(root))

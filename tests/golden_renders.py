@@ -60,7 +60,7 @@ ANSWER_SETS: Dict[str, dict] = {
 
 def rendered_files(workspace: Path) -> Dict[str, str]:
     return {str(path.relative_to(workspace)): path.read_text() for path in sorted(workspace.rglob("*"))
-            if path.is_file() and path.name != ANSWERS_FILE and "__pycache__" not in path.parts}
+            if path.is_file() and path.name != ANSWERS_FILE and not {"__pycache__", ".git"} & set(path.parts)}
 
 
 def golden_files(answer_set: str) -> Dict[str, str]:

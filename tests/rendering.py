@@ -7,7 +7,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 from cookiecutter.main import cookiecutter
 
@@ -16,6 +16,8 @@ from spot_connector.facts import ANSWERS_FILE, CONNECTOR_PACKAGE_DIR, CONNECTOR_
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONNECTOR_NAME = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())["connector_name"]
 VENV_BIN = Path(sys.executable).parent
+# Every shape renders a connector whose own suite covers at least this share of its package's lines.
+MIN_LINE_COVERAGE = 95.0
 
 # Where the spec's "Directory Setup" puts the connector and its tests, relative to the workspace root.
 CONNECTOR_DIR = CONNECTOR_PACKAGE_DIR
@@ -103,13 +105,34 @@ def run_in_workspace(workspace: Path, *args: str, timeout: float = 600) -> subpr
                           text=True, timeout=timeout)
 
 
-def run_rendered_suite(workspace: Path, extra_args: Optional[List[str]] = None) -> Dict[str, int]:
-    """Runs the rendered workspace's own test suite and returns its outcome counts."""
-    result = run_in_workspace(workspace, "-m", "pytest", "-q", "-p", "no:warnings", *(extra_args or []))
-    counts = parse_pytest_counts(result.stdout)
+def run_rendered_suite(workspace: Path, extra_args: Optional[List[str]] = None,
+                       coverage: bool = False) -> Dict[str, Any]:
+    """
+    Runs the rendered workspace's own test suite and returns its outcome counts; with `coverage`, under coverage with
+    the workspace's own .coveragerc (what `make coverage` measures), adding `line_coverage` of the connector package
+    (percent of its measured lines, as diff-cover counts them) and `missing_lines` (file -> line numbers).
+    """
+    runner = ["-m", "coverage", "run", "-m", "pytest"] if coverage else ["-m", "pytest"]
+    result = run_in_workspace(workspace, *runner, "-q", "-p", "no:warnings", *(extra_args or []))
+    counts: Dict[str, Any] = parse_pytest_counts(result.stdout)
     counts["returncode"] = result.returncode
     counts["output"] = result.stdout[-6000:] + result.stderr[-3000:]
+    if coverage:
+        counts.update(package_line_coverage(workspace))
     return counts
+
+
+def package_line_coverage(workspace: Path) -> Dict[str, Any]:
+    """The connector package's line coverage from the workspace's last coverage run (its .coverage data file)."""
+    report = workspace / "coverage.json"
+    result = run_in_workspace(workspace, "-m", "coverage", "json", "-q", "-o", str(report))
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads(report.read_text())
+    covered, statements = data["totals"]["covered_lines"], data["totals"]["num_statements"]
+    return {"line_coverage": 100.0 * covered / statements if statements else 0.0, "covered_lines": covered,
+            "statements": statements,
+            "missing_lines": {Path(name).name: file["missing_lines"] for name, file in data["files"].items()
+                              if file["missing_lines"]}}
 
 
 def parse_pytest_counts(output: str) -> Dict[str, int]:
@@ -144,6 +167,8 @@ def unrendered_jinja(workspace: Path) -> List[str]:
     leftovers = []
     for path in sorted(workspace.rglob("*")):
         relative = str(path.relative_to(workspace))
+        if ".git" in path.relative_to(workspace).parts:
+            continue  # the render's first commit (git's store is binary)
         if JINJA_LEFTOVER.search(relative) or "{{" in relative:
             leftovers.append(relative)
         elif path.is_file() and path.name not in ANSWER_FILES and JINJA_LEFTOVER.search(

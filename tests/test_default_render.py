@@ -7,6 +7,7 @@ from pathlib import Path
 import spec_names
 from rendering import (
     DEFAULT_CONNECTOR_NAME,
+    MIN_LINE_COVERAGE,
     connector_paths,
     lint,
     run_in_workspace,
@@ -95,7 +96,9 @@ def test_every_spec_named_test_is_collected(default_workspace: Path):
 
 
 def test_rendered_suite_passes_against_real_hummingbot(default_workspace: Path):
-    outcome = run_rendered_suite(default_workspace)
+    outcome = run_rendered_suite(default_workspace, coverage=True)
     assert outcome["returncode"] == 0, outcome["output"]
     assert outcome["failed"] == 0 and outcome["errors"] == 0, outcome["output"]
     assert outcome["passed"] >= 100, outcome["output"]
+    # The suite covers its package (the workspace's .coveragerc, hummingbot's settings); hummingbot merges at 80%.
+    assert outcome["line_coverage"] >= MIN_LINE_COVERAGE, outcome["missing_lines"]

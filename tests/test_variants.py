@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from golden_renders import VARIANTS, variant_id
-from rendering import connector_paths, lint, render, run_rendered_suite, unrendered_jinja
+from rendering import MIN_LINE_COVERAGE, connector_paths, lint, run_rendered_suite, unrendered_jinja
 
 NAME = VARIANTS[0]["connector_name"]  # a multi-word name: class prefix AcmePro, display name "Acme Pro"
 COMBINATIONS = VARIANTS
@@ -19,10 +19,9 @@ TIME_SYNC_WORDS = re.compile(r"\b(TimeSynchronizer|time_synchronizer|SERVER_TIME
 
 
 @pytest.fixture(scope="module", params=COMBINATIONS, ids=variant_id)
-def variant(request, tmp_path_factory):
+def variant(request, bake):
     answers = request.param
-    workspace = render(tmp_path_factory.mktemp(variant_id(answers)) / "out", **answers)
-    return answers, workspace
+    return answers, bake(**answers)
 
 
 def _connector_sources(workspace: Path):
@@ -47,7 +46,9 @@ def test_variant_renders_clean_code_and_passes_its_suite(variant):
     if not answers["balance_channel"]:
         assert "self.real_time_balance_update = False" in sources[f"{NAME}_exchange.py"]
 
-    outcome = run_rendered_suite(workspace)
+    outcome = run_rendered_suite(workspace, coverage=True)
     assert outcome["returncode"] == 0, outcome["output"]
     # Exit status 0 means every collected test passed (pytest exits 5 when it collects none).
     assert outcome["failed"] == outcome["errors"] == outcome["skipped"] == 0, outcome["output"]
+    # Each shape's suite covers its own package, measured as `make coverage` measures it.
+    assert outcome["line_coverage"] >= MIN_LINE_COVERAGE, outcome["missing_lines"]

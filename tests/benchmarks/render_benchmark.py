@@ -4,12 +4,14 @@ Benchmarks of the template, measured in one run (`make benchmark`; not a test):
 (a) render time of the full default template next to cookiecutter's floor: a template generated on the fly with the
     same cookiecutter.json and the same file paths, tiny contents and no hooks. Each render is the `cookiecutter
     --no-input` command as a user runs it (process start, hooks and all). Median of N renders each; the ratio.
-(b) the rendered suite's time per test: the default render's own pytest run once, wall time / number of tests.
+(b) the rendered suite's time per test: the default render's own pytest run once, wall time / number of tests; then
+    per shape (every combination of the shape answers, tests/golden_renders.py's VARIANTS): the suite's time per test
+    and its line coverage of the connector package (a second run, under coverage with the workspace's .coveragerc).
 (c) order book diff messages per second through the rendered connector's parse-and-apply path
     (<Prefix>APIOrderBookDataSource._parse_order_book_diff_message -> OrderBook.apply_diffs, the path the order book
     tracker runs) next to hummingbot's own Binance connector on the same messages; the ratio (target >= 0.95).
 
-Usage: python tests/benchmarks/render_benchmark.py [--runs N] [--messages M] [--rounds R] [--write-docs]
+Usage: python tests/benchmarks/render_benchmark.py [--runs N] [--messages M] [--rounds R] [--no-shapes] [--write-docs]
 """
 import argparse
 import asyncio
@@ -32,11 +34,13 @@ TESTS_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TESTS_DIR))
 sys.path.insert(0, str(TESTS_DIR.parent))  # the template's own tooling (spot_connector), which rendering imports
 
+from golden_renders import VARIANTS, variant_id  # noqa: E402
 from rendering import (  # noqa: E402
     DEFAULT_CONNECTOR_NAME,
     TEMPLATE_ROOT,
     _isolated_cookiecutter_config,
     clean_template,
+    MIN_LINE_COVERAGE,
     render as render_template,
     run_rendered_suite,
 )
@@ -118,6 +122,38 @@ def benchmark_suite(workspace: Path) -> Dict[str, Any]:
     tests = counts["passed"] + counts["failed"] + counts["errors"] + counts["skipped"]
     return {"wall_s": wall, "tests": tests, "passed": counts["passed"], "failed": counts["failed"] + counts["errors"],
             "per_test_ms": wall / tests * 1e3 if tests else float("nan"), "output": counts["output"]}
+
+
+def benchmark_shapes(folder: Path) -> List[Dict[str, Any]]:
+    """Each shape combination: its suite's time per test (a plain run) and its line coverage (a run under coverage)."""
+    shapes = []
+    for answers in VARIANTS:
+        workspace = render_template(folder / variant_id(answers), **answers)
+        timing = benchmark_suite(workspace)
+        covered = run_rendered_suite(workspace, coverage=True)
+        shapes.append({"shape": variant_id(answers), "tests": timing["tests"], "failed": timing["failed"],
+                       "wall_s": timing["wall_s"], "per_test_ms": timing["per_test_ms"],
+                       "line_coverage": covered["line_coverage"], "covered_lines": covered["covered_lines"],
+                       "statements": covered["statements"]})
+        print(f"    {shapes[-1]['shape']}: {timing['tests']} tests, {timing['per_test_ms']:.0f} ms per test, "
+              f"{covered['line_coverage']:.2f}% line coverage", flush=True)
+    return shapes
+
+
+def shapes_table(shapes: List[Dict[str, Any]]) -> str:
+    header = ("Shape (time sync, user stream, extra keys, balance)", "Tests", "Suite", "Per test", "Line coverage")
+    rows = [(shape["shape"], str(shape["tests"]) + ("" if not shape["failed"] else f" ({shape['failed']} failed)"),
+             f"{shape['wall_s']:.1f} s", f"{shape['per_test_ms']:.0f} ms",
+             f"{shape['line_coverage']:.2f}% ({shape['covered_lines']}/{shape['statements']})") for shape in shapes]
+    return markdown_table(header, rows)
+
+
+def markdown_table(header: Tuple[str, ...], rows: List[Tuple[str, ...]]) -> str:
+    widths = [max(len(row[column]) for row in rows + [header]) for column in range(len(header))]
+    lines = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(header, widths)) + " |",
+             "|" + "|".join("-" * (width + 2) for width in widths) + "|"]
+    lines += ["| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths)) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------------- (c) diffs
@@ -235,24 +271,29 @@ def table(render: Dict[str, Any], suite: Dict[str, Any], diffs: Dict[str, Any]) 
         ("Diff throughput ratio (rendered / Binance)", f"{diffs['ratio']:.3f}",
          f"target >= {TARGET_RATIO}: {'met' if diffs['ratio'] >= TARGET_RATIO else 'NOT met'}"),
     ]
-    widths = [max(len(row[column]) for row in rows + [("Measure", "Value", "Notes")]) for column in range(3)]
-    lines = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(("Measure", "Value", "Notes"), widths)) + " |",
-             "|" + "|".join("-" * (width + 2) for width in widths) + "|"]
-    lines += ["| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths)) + " |" for row in rows]
-    return "\n".join(lines)
+    return markdown_table(("Measure", "Value", "Notes"), rows)
 
 
-def docs_page(figures: str, environment: str) -> str:
+def docs_page(figures: str, environment: str, shapes: str) -> str:
     return f"""# Benchmarks
 
 Figures from one run of `make benchmark` (`python tests/benchmarks/render_benchmark.py --write-docs`), {environment}.
 
 {figures}
 
+## The rendered suite per shape
+
+Each combination of the shape answers (connector `acme_pro`): its own suite's time per test, and the line coverage
+of its connector package by that suite, as the workspace's `make coverage` measures it (hummingbot's coverage
+settings; hummingbot merges at 80%, the template's tests require {MIN_LINE_COVERAGE:.0f}% of every shape).
+
+{shapes}
+
 ## Method
 
 - **Render time.** The full default template (a clean copy, as a fresh clone has it) is rendered by
-  the `cookiecutter --no-input` command as a user runs it, process start and hooks included. The floor is
+  the `cookiecutter --no-input` command as a user runs it, process start and hooks included (the
+  post-generation hook's first git commit of the workspace takes about 0.1 s of it). The floor is
   plain cookiecutter on a
   template generated on the fly: the same prompts (without the template's Jinja extension and the values derived
   through it), the same file paths, a two-byte body per file and no hooks. The two are rendered alternately after
@@ -260,6 +301,10 @@ Figures from one run of `make benchmark` (`python tests/benchmarks/render_benchm
   The ratio is the price of the template's real contents and hooks over cookiecutter's own cost.
 - **Rendered suite.** The default render's own `python -m pytest` (as `make demo` runs it) is run once; the
   wall time, interpreter start-up and collection included, is divided by the number of tests.
+- **Per shape.** Each shape combination is rendered and its suite run twice: once plainly, for the wall time per
+  test (as above), and once under coverage with the workspace's own `.coveragerc`, for the share of the connector
+  package's measured lines that the suite runs (what diff-cover counts; the package's lines are all new in a pull
+  request that adds the connector).
 - **Order book diffs.** The same synthetic stream of `depthUpdate` events (1 to 6 price levels per side,
   30% removals, consecutive update ids) goes through the path the order book tracker runs for each diff:
   the data source's `_parse_order_book_diff_message` (symbol to trading pair through the exchange's symbol map,
@@ -280,6 +325,7 @@ def main(argv=None) -> int:
     parser.add_argument("--messages", type=int, default=20000, help="diff messages per round")
     parser.add_argument("--rounds", type=int, default=7, help="rounds of the diff benchmark (median)")
     parser.add_argument("--workspace", type=Path, help="measure (b) and (c) on this existing default render")
+    parser.add_argument("--no-shapes", action="store_true", help="skip the per-shape suite runs (16 renders)")
     parser.add_argument("--write-docs", action="store_true", help=f"write the figures to {DOCS_PAGE}")
     args = parser.parse_args(argv)
 
@@ -295,17 +341,30 @@ def main(argv=None) -> int:
         print(f"(c) {args.rounds} rounds of {args.messages:,} order book diffs, rendered connector and Binance ...",
               flush=True)
         diffs = benchmark_diffs(workspace, DEFAULT_CONNECTOR_NAME, args.messages, args.rounds)
+        shapes = []
+        if not args.no_shapes:
+            print(f"(b) per shape: {len(VARIANTS)} renders, each suite run plainly and under coverage ...", flush=True)
+            shapes = benchmark_shapes(config_folder / "shapes")
 
     figures = table(render, suite, diffs)
     print()
     print(figures)
+    per_shape = shapes_table(shapes) if shapes else ""
+    if per_shape:
+        print()
+        print(per_shape)
+    low = [shape["shape"] for shape in shapes if shape["line_coverage"] < MIN_LINE_COVERAGE]
+    if low:
+        print(f"\nWARNING: below {MIN_LINE_COVERAGE}% line coverage: {', '.join(low)}", file=sys.stderr)
     if diffs["ratio"] < TARGET_RATIO:
         print(f"\nWARNING: the rendered connector handles diffs at {diffs['ratio']:.3f} of Binance's rate "
               f"(target {TARGET_RATIO}).", file=sys.stderr)
     if args.write_docs:
         environment = f"Python {sys.version.split()[0]} on {sys.platform}"
         DOCS_PAGE.parent.mkdir(parents=True, exist_ok=True)
-        DOCS_PAGE.write_text(docs_page(figures, environment))
+        if not per_shape:
+            parser.error("--write-docs needs the per-shape figures (drop --no-shapes)")
+        DOCS_PAGE.write_text(docs_page(figures, environment, per_shape))
         print(f"\nWrote {DOCS_PAGE}")
     return 0
 
