@@ -24,6 +24,7 @@ from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 
 from spot_connector import answers as answer_rules
+from spot_connector import hummingbot_releases
 from spot_connector.facts import RENDER_IN_PROGRESS_MARKER, enclosing_checkout
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
@@ -170,11 +171,23 @@ def shape(context, prompt: str, point: str) -> str:
     return f"{prompt}/{value}/{point}.j2"
 
 
+@pass_context
+def hummingbot_feature(context, feature: str, point: str) -> str:
+    """
+    The partial that renders `point` as the target hummingbot allows: templates/hummingbot_features/<feature>/<yes|no>/
+    <point>.j2, whether the checkout the connector lands in has `feature` (spot_connector/hummingbot_releases.py).
+    """
+    present = hummingbot_releases.target_has(context["cookiecutter"], feature)
+    return f"hummingbot_features/{feature}/{'yes' if present else 'no'}/{point}.j2"
+
+
 class AnswersAreData(Extension):
     def __init__(self, environment: Environment):
         super().__init__(environment)
         environment.filters.update(answer_rules.FILTERS)
         environment.globals["shape"] = shape
+        environment.globals["hummingbot_feature"] = hummingbot_feature
+        environment.globals["hummingbot_features"] = hummingbot_releases.FEATURES
         environment.globals["spot_connector_template_dir"] = str(TEMPLATE_DIR)
         context = context_being_rendered()
         if context is not None:

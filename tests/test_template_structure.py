@@ -1,7 +1,8 @@
 """
 The template's layout (docs/architecture.md): every value of a shape prompt has its one home in
 templates/<prompt>/<value>/, every value supplies every point its prompt has, and module templates hold no variant
-conditionals of their own.
+conditionals of their own. What differs by the target hummingbot release has its home in
+templates/hummingbot_features/<feature>/{yes,no}/, one folder per feature of spot_connector/hummingbot_releases.py.
 """
 import json
 import re
@@ -10,11 +11,15 @@ import pytest
 
 from rendering import TEMPLATE_ROOT
 
+from spot_connector.hummingbot_releases import FEATURES
+
 PARTIALS = TEMPLATE_ROOT / "templates"
+FEATURE_PARTIALS = PARTIALS / "hummingbot_features"
 WORKSPACE_TEMPLATE = TEMPLATE_ROOT / "{{cookiecutter.connector_name}}"
 PROMPTS = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
-SHAPE_PROMPTS = sorted(folder.name for folder in PARTIALS.iterdir() if folder.is_dir())
-SHAPE_CALL = re.compile(r"""shape\("(\w+)", "([\w.]+)"\)""")
+SHAPE_PROMPTS = sorted(folder.name for folder in PARTIALS.iterdir() if folder.is_dir() and folder != FEATURE_PARTIALS)
+SHAPE_CALL = re.compile(r"""(?<![\w])shape\("(\w+)", "([\w.]+)"\)""")
+FEATURE_CALL = re.compile(r"""hummingbot_feature\("(\w+)", "([\w.]+)"\)""")
 
 
 def prompt_values(prompt: str):
@@ -22,9 +27,9 @@ def prompt_values(prompt: str):
     return ["yes", "no"] if isinstance(default, bool) else list(default)
 
 
-def shape_calls():
+def shape_calls(call=SHAPE_CALL):
     sources = [path for path in [*WORKSPACE_TEMPLATE.rglob("*"), *PARTIALS.rglob("*.j2")] if path.is_file()]
-    return {(prompt, point) for path in sources for prompt, point in SHAPE_CALL.findall(path.read_text())}
+    return {(prompt, point) for path in sources for prompt, point in call.findall(path.read_text())}
 
 
 def test_shape_prompts_are_prompts_with_a_fixed_set_of_values():
@@ -56,3 +61,12 @@ def test_module_templates_hold_no_variant_conditionals():
                     for number, line in enumerate(path.read_text().splitlines(), start=1)
                     if re.search(r"{%-?\s*(if|elif)\b", line)]
     assert conditionals == []
+
+
+def test_every_hummingbot_feature_has_a_home_and_its_partials_are_included():
+    assert sorted(folder.name for folder in FEATURE_PARTIALS.iterdir()) == sorted(FEATURES)
+    for feature in FEATURES:
+        included = {f"{point}.j2" for called, point in shape_calls(FEATURE_CALL) if called == feature}
+        assert included, f"nothing includes the partials of {feature}"
+        for value in ("yes", "no"):
+            assert sorted(path.name for path in (FEATURE_PARTIALS / feature / value).glob("*.j2")) == sorted(included)

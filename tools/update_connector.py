@@ -39,6 +39,7 @@ sys.path.insert(0, str(TEMPLATE_ROOT))  # run as a script from a template clone:
 
 from spot_connector import facts, placement, regeneration  # noqa: E402
 from spot_connector.answers import check_answers, check_connector_name, holds_template_syntax  # noqa: E402
+from spot_connector.hummingbot_releases import TARGET_CHECKOUT_VARIABLE  # noqa: E402
 from spot_connector.jinja_guard import template_defaults  # noqa: E402
 
 connector_folders = facts.connector_folders
@@ -91,8 +92,11 @@ def stdout_discarded() -> Iterator[None]:
         os.close(saved)
 
 
-def render_at_commit(template_clone: Path, commit: str, answers: Dict, output_dir: Path) -> Path:
-    """The standalone workspace the template at `commit` renders for these answers."""
+def render_at_commit(template_clone: Path, commit: str, answers: Dict, output_dir: Path, checkout: Path) -> Path:
+    """
+    The standalone workspace the template at `commit` renders for these answers, as it renders for `checkout`: the
+    tests of hummingbot features the checkout lacks are left out (spot_connector/hummingbot_releases.py).
+    """
     if not commit:
         raise UpdateFailed("the connector's answers file records no template commit to update from")
     try:
@@ -104,6 +108,7 @@ def render_at_commit(template_clone: Path, commit: str, answers: Dict, output_di
     config_file = output_dir / "cookiecutter-config.yaml"
     output_dir.mkdir(parents=True)
     config_file.write_text(f"replay_dir: {json.dumps(str(output_dir / 'replay'))}\n")
+    os.environ[TARGET_CHECKOUT_VARIABLE] = str(checkout)
     try:
         with stdout_discarded():
             return Path(cookiecutter(str(template_clone), no_input=True, extra_context=user_answers,
@@ -111,6 +116,8 @@ def render_at_commit(template_clone: Path, commit: str, answers: Dict, output_di
     except SystemExit as refusal:  # the template's answer guard printed why
         raise UpdateFailed(f"the template at {commit[:12]} refused the recorded answers (see above); nothing was "
                            f"changed") from refusal
+    finally:
+        os.environ.pop(TARGET_CHECKOUT_VARIABLE, None)
 
 
 def merge_file(ours: Path, base: Optional[Path], theirs: Path) -> bool:
@@ -287,8 +294,8 @@ def update_connector(hummingbot_root: Path, name: str, checkout: Optional[str] =
         clone = Path(scratch) / "template"
         clone_template(template_source(template, hummingbot_root), clone)
         new_commit = resolve_commit(clone, checkout or "HEAD")
-        base = render_at_commit(clone, recorded.commit, answers, Path(scratch) / "base")
-        theirs = render_at_commit(clone, new_commit, answers, Path(scratch) / "new")
+        base = render_at_commit(clone, recorded.commit, answers, Path(scratch) / "base", hummingbot_root)
+        theirs = render_at_commit(clone, new_commit, answers, Path(scratch) / "new", hummingbot_root)
         # From reading the author's files to swapping in the merge, nothing else may change the connector.
         with placement.exclusive_checkout(hummingbot_root) as recovered:
             report(recovered)

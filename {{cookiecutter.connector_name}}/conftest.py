@@ -13,16 +13,18 @@ It also lets the suite run against an older hummingbot release than the one the 
 with the reason, instead of failing.
 """
 import importlib.metadata
+import re
 from pathlib import Path
-from typing import Callable, Dict, Tuple
+from typing import Dict, Tuple
 
 import pytest
 
+import hummingbot
 import hummingbot.connector.exchange as exchange_package
 from hummingbot.client import settings
-from hummingbot.connector.exchange_py_base import ExchangePyBase
 
 WORKSPACE_ROOT = Path(__file__).resolve().parent
+INSTALLED_HUMMINGBOT = Path(hummingbot.__file__).resolve().parent.parent  # the folder that holds the package
 
 
 def _add_workspace_connectors_to_package_path() -> None:
@@ -57,16 +59,25 @@ _add_workspace_connectors_to_package_path()
 _include_workspace_in_connector_discovery()
 
 
-# Test name -> (does the installed hummingbot have the feature?, the feature and the first release that has it).
-NEEDS_HUMMINGBOT_FEATURE: Dict[str, Tuple[Callable[[], bool], str]] = {
-    "test_throttler_property_exposes_internal_throttler": (
-        lambda: isinstance(getattr(ExchangePyBase, "throttler", None), property),
-        "the public ExchangePyBase.throttler property (hummingbot 20260729 and later)"),
+# Test name -> (the file of hummingbot that defines a feature the test needs, how the definition reads, the feature
+# and the first release that has it): the template's spot_connector/hummingbot_releases.py.
+NEEDS_HUMMINGBOT_FEATURE: Dict[str, Tuple[str, str, str]] = {
+{%- for feature in hummingbot_features.values() %}
+    "{{ feature.test }}": (
+        "{{ feature.source_file }}", r"{{ feature.definition }}",
+        "{{ feature.description }} (hummingbot {{ feature.first_release }} and later)"),
+{%- endfor %}
 }
 
 
+def _installed_hummingbot_defines(source_file: str, definition: str) -> bool:
+    path = INSTALLED_HUMMINGBOT / source_file
+    return path.is_file() and re.search(definition, path.read_text()) is not None
+
+
 def pytest_collection_modifyitems(config, items):
-    missing = {name: feature for name, (present, feature) in NEEDS_HUMMINGBOT_FEATURE.items() if not present()}
+    missing = {name: feature for name, (source_file, definition, feature) in NEEDS_HUMMINGBOT_FEATURE.items()
+               if not _installed_hummingbot_defines(source_file, definition)}
     if not missing:
         return
     installed = importlib.metadata.version("hummingbot")

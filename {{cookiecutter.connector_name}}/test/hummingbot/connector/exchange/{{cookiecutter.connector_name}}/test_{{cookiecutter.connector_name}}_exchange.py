@@ -466,10 +466,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
         self.assertEqual("{{ name }}", self.exchange.name)
         other = self.create_exchange_instance(domain="testnet")
         self.assertEqual("{{ name }}_testnet", other.name)
-
-    def test_throttler_property_exposes_internal_throttler(self):
-        # Other REST consumers of the exchange (e.g. a candles feed) share the connector's rate-limit budget.
-        self.assertIs(self.exchange.throttler, self.exchange._throttler)
+{%- include hummingbot_feature("public_throttler_property", "test_exchange.tests") %}
 {%- include shape("time_synchronizer", "test_exchange.tests") %}
 
     @aioresponses()
