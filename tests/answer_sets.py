@@ -12,6 +12,8 @@ def rendered_defaults(**changes):
     """Every default taken but `changes` (the first choice for a choice prompt), the derived values computed."""
     answers = {key: value for key, value in TEMPLATE_DEFAULTS.items() if not key.startswith("__")}
     answers["user_stream"] = rules.USER_STREAM_CHOICES[0]
+    answers["auth_scheme"] = rules.AUTH_SCHEME_CHOICES[0]
+    answers["api_secret_field"] = rules.API_SECRET_FIELD_CHOICES[0]
     return rules.with_derived_values({**answers, **changes})
 
 

@@ -260,6 +260,8 @@ def accepted_answer_sets(draw):
     answers["time_synchronizer"] = draw(st.booleans())
     answers["balance_channel"] = draw(st.booleans())
     answers["user_stream"] = draw(st.sampled_from(rules.USER_STREAM_CHOICES))
+    answers["auth_scheme"] = draw(st.sampled_from(rules.AUTH_SCHEME_CHOICES))
+    answers["api_secret_field"] = draw(st.sampled_from(rules.API_SECRET_FIELD_CHOICES))
     return answers
 
 
