@@ -27,6 +27,10 @@ MAX_URL_LENGTH = 2000
 # The choices, as cookiecutter.json lists them (its first is the default).
 TEMPLATE_PROMPTS = json.loads((Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text())
 USER_STREAM_CHOICES = tuple(TEMPLATE_PROMPTS["user_stream"])
+AUTH_SCHEME_CHOICES = tuple(TEMPLATE_PROMPTS["auth_scheme"])
+API_SECRET_FIELD_CHOICES = tuple(TEMPLATE_PROMPTS["api_secret_field"])
+# Credentials a scheme needs besides the API key and secret (they come first among the extra credentials).
+IMPLIED_CREDENTIALS = {"hmac_sha256_base64_headers": ("passphrase",)}
 # The API version the rendered web utils append to `rest_url` (PUBLIC_API_VERSION in the constants module).
 REST_API_VERSION_SEGMENT = "v3"
 # What starts a Jinja expression, statement or comment: an answer holding one would be evaluated as a template.
@@ -207,6 +211,18 @@ def check_user_stream(value: Any) -> Checked:
     return value, None
 
 
+def check_auth_scheme(value: Any) -> Checked:
+    if value not in AUTH_SCHEME_CHOICES:
+        return value, f"auth_scheme {value!r} is invalid: choose one of {', '.join(AUTH_SCHEME_CHOICES)}"
+    return value, None
+
+
+def check_api_secret_field(value: Any) -> Checked:
+    if value not in API_SECRET_FIELD_CHOICES:
+        return value, f"api_secret_field {value!r} is invalid: choose one of {', '.join(API_SECRET_FIELD_CHOICES)}"
+    return value, None
+
+
 def check_hummingbot_root(value: Any) -> Checked:
     """Empty for a standalone workspace; otherwise a checkout, resolved from the folder cookiecutter was run in."""
     if value in ("", None):
@@ -223,7 +239,8 @@ def check_hummingbot_root(value: Any) -> Checked:
     return (str(root), None) if is_checkout else (value, refusal)
 
 
-CHOICES = {"user_stream": USER_STREAM_CHOICES}
+CHOICES = {"user_stream": USER_STREAM_CHOICES, "auth_scheme": AUTH_SCHEME_CHOICES,
+           "api_secret_field": API_SECRET_FIELD_CHOICES}
 
 CHECKS: Dict[str, Callable[[Any], Checked]] = {
     "connector_name": check_connector_name,
@@ -242,6 +259,8 @@ CHECKS: Dict[str, Callable[[Any], Checked]] = {
     "rate_limit_raw_requests_per_5_minutes": _check_whole_number("rate_limit_raw_requests_per_5_minutes", 1),
     "time_synchronizer": _check_boolean("time_synchronizer"),
     "user_stream": check_user_stream,
+    "auth_scheme": check_auth_scheme,
+    "api_secret_field": check_api_secret_field,
     "extra_api_keys": check_extra_api_keys,
     "balance_channel": _check_boolean("balance_channel"),
     "hummingbot_root": check_hummingbot_root,
@@ -269,14 +288,22 @@ def host_label(connector_name: str) -> str:
     return label[:63].rstrip("-") or "exchange"
 
 
-def api_credentials(extra_api_keys: str) -> str:
-    """Every credential the connector takes, comma-separated: the API key and secret, then the extra ones."""
-    return ",".join([*BASE_CREDENTIALS, *split_credentials(str(extra_api_keys))])
+def api_credentials(extra_api_keys: str, auth_scheme: str = AUTH_SCHEME_CHOICES[0],
+                    api_secret_field: str = API_SECRET_FIELD_CHOICES[0]) -> str:
+    """
+    Every credential the connector takes, comma-separated: the API key, the secret (named by api_secret_field), then
+    the extra ones (those the auth scheme implies first).
+    """
+    return ",".join([BASE_CREDENTIALS[0], str(api_secret_field), *extra_credentials(extra_api_keys, auth_scheme)])
 
 
-def extra_credentials(extra_api_keys: str) -> List[str]:
-    """The credentials besides the API key and secret, in the order given."""
-    return split_credentials(str(extra_api_keys))
+def extra_credentials(extra_api_keys: str, auth_scheme: str = AUTH_SCHEME_CHOICES[0]) -> List[str]:
+    """
+    The credentials besides the API key and secret: those the auth scheme implies (a passphrase for the OKX family),
+    then the ones answered, in the order given, each once.
+    """
+    implied = list(IMPLIED_CREDENTIALS.get(str(auth_scheme), ()))
+    return implied + [name for name in split_credentials(str(extra_api_keys)) if name not in implied]
 
 
 def domain_url(url: str, domain: str) -> str:
@@ -322,16 +349,23 @@ def rendered_defaults(connector_name: Optional[str] = None) -> Dict[str, Any]:
     return answers
 
 
-DERIVED: Dict[str, Tuple[str, Callable[[str], str]]] = {
-    "__class_prefix": ("connector_name", class_prefix),
-    "__display_name": ("connector_name", display_name),
-    "__api_credentials": ("extra_api_keys", api_credentials),
+# Each derived value: the answers it is computed from (with the default of each) and how.
+DERIVED: Dict[str, Tuple[Tuple[Tuple[str, str], ...], Callable[..., str]]] = {
+    "__class_prefix": ((("connector_name", ""),), class_prefix),
+    "__display_name": ((("connector_name", ""),), display_name),
+    "__api_credentials": ((("extra_api_keys", ""), ("auth_scheme", AUTH_SCHEME_CHOICES[0]),
+                           ("api_secret_field", API_SECRET_FIELD_CHOICES[0])), api_credentials),
 }
+
+
+def _derive(answers: Dict[str, Any], key: str) -> str:
+    sources, derive = DERIVED[key]
+    return derive(*[answers.get(source, default) for source, default in sources])
 
 
 def with_derived_values(answers: Dict[str, Any]) -> Dict[str, Any]:
     """The answers with the values the template derives from them, as cookiecutter renders them."""
-    return {**answers, **{key: derive(answers.get(source, "")) for key, (source, derive) in DERIVED.items()}}
+    return {**answers, **{key: _derive(answers, key) for key in DERIVED}}
 
 
 def check_derived(answers: Dict[str, Any], template_defaults: Dict[str, Any], rendered: bool) -> List[str]:
@@ -340,10 +374,11 @@ def check_derived(answers: Dict[str, Any], template_defaults: Dict[str, Any], re
     cookiecutter.json; after, exactly what the template computes.
     """
     errors = []
-    for key, (source, derive) in DERIVED.items():
-        allowed = [derive(answers.get(source, ""))] if rendered else [template_defaults.get(key)]
+    for key, (sources, _) in DERIVED.items():
+        allowed = [_derive(answers, key)] if rendered else [template_defaults.get(key)]
         if key in answers and answers[key] not in allowed:
-            errors.append(f"{key} {answers[key]!r} is refused: the template derives it from {source}; do not set it")
+            names = " and ".join(source for source, _ in sources)
+            errors.append(f"{key} {answers[key]!r} is refused: the template derives it from {names}; do not set it")
     return errors
 
 

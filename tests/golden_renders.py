@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rendering import render  # noqa: E402
 
-from spot_connector.answers import USER_STREAM_CHOICES  # noqa: E402
+from spot_connector.answers import AUTH_SCHEME_CHOICES, USER_STREAM_CHOICES  # noqa: E402
 from spot_connector.facts import ANSWERS_FILE  # noqa: E402
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
@@ -29,22 +29,43 @@ SUFFIX = ".golden"
 
 
 def variant_id(answers: dict) -> str:
+    """The shape answers in a name; the auth answers appear only when they differ from the defaults."""
     return "-".join([
+        *([answers["auth_scheme"]] if answers.get("auth_scheme", AUTH_SCHEME_CHOICES[0]) != AUTH_SCHEME_CHOICES[0]
+          else []),
         "timesync" if answers["time_synchronizer"] else "localtime",
         answers["user_stream"],
-        "passphrase" if answers["extra_api_keys"] else "nokeys",
+        answers["extra_api_keys"].replace(",", "+") or "nokeys",
         "balance" if answers["balance_channel"] else "nobalance",
+        *(["secret_key"] if answers.get("api_secret_field") == "secret_key" else []),
     ])
 
 
-# Every value of every prompt that shapes the code, in every combination, plus the defaults and a set in which every
-# other answer differs from its default.
+def auth_variants() -> List[dict]:
+    """
+    Every other auth_scheme with every user_stream (they interact: the private stream signs with the scheme), the
+    other prompts' values alternating between a scheme's two renders, so that each scheme, and each user stream,
+    meets each value of time_synchronizer, extra_api_keys, balance_channel and api_secret_field.
+    """
+    variants = []
+    for index, scheme in enumerate(AUTH_SCHEME_CHOICES[1:]):
+        for row, user_stream in enumerate(USER_STREAM_CHOICES):
+            flip = (row + index) % 2 == 1
+            variants.append(dict(connector_name="acme_pro", auth_scheme=scheme, user_stream=user_stream,
+                                 time_synchronizer=row == 0, extra_api_keys="memo" if flip else "",
+                                 balance_channel=not flip, api_secret_field="secret_key" if row else "api_secret"))
+    return variants
+
+
+# Every value of every prompt that shapes the code but auth_scheme and api_secret_field, in every combination; every
+# auth_scheme with every user_stream (auth_variants); the defaults and a set in which every other answer differs from
+# its default.
 VARIANTS = [
     dict(connector_name="acme_pro", time_synchronizer=time_sync, user_stream=user_stream, extra_api_keys=extra_keys,
          balance_channel=balance)
     for time_sync, user_stream, extra_keys, balance in itertools.product(
         [True, False], USER_STREAM_CHOICES, ["", "passphrase"], [True, False])
-]
+] + auth_variants()
 ANSWER_SETS: Dict[str, dict] = {
     "defaults": {},
     "every-other-answer": dict(

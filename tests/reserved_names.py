@@ -17,13 +17,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rendering import CONNECTOR_DIR, render  # noqa: E402
 
-from spot_connector.answers import RESERVED_NAMES_FILE  # noqa: E402
+from spot_connector.answers import AUTH_SCHEME_CHOICES, IMPLIED_CREDENTIALS, RESERVED_NAMES_FILE  # noqa: E402
 
-# One render per value of each prompt that changes which names the modules use.
+# One render per value of each prompt that changes which names the modules use (each auth scheme with the websocket
+# API user stream, whose signing adds the most names).
 NAME_SHAPING_ANSWERS = [
     {},
     {"user_stream": "ws_api", "time_synchronizer": False, "balance_channel": False},
+    *({"user_stream": "ws_api", "auth_scheme": scheme} for scheme in AUTH_SCHEME_CHOICES[1:]),
 ]
+# A credential a scheme implies (the passphrase of the OKX family) is a name its renders use, and one a user may still
+# answer for another scheme: extra_credentials() keeps it once.
+IMPLIED_NAMES = {name for names in IMPLIED_CREDENTIALS.values() for name in names}
 
 
 def identifiers_in(source: str) -> Set[str]:
@@ -58,7 +63,8 @@ def names_the_renders_use() -> Set[str]:
             name = workspace.name
             for module in (workspace / CONNECTOR_DIR.format(name=name)).glob("*.py"):
                 names |= identifiers_in(module.read_text())
-    return {name for name in names if name.isidentifier() and not name.startswith("__")} - set(dir(builtins))
+    return ({name for name in names if name.isidentifier() and not name.startswith("__")} - set(dir(builtins))
+            - IMPLIED_NAMES)
 
 
 def reserved_names_listed() -> Set[str]:

@@ -25,7 +25,7 @@ STRING_PROMPTS = [key for key, value in TEMPLATE_DEFAULTS.items()
                   if not key.startswith("_") and isinstance(value, str) and key != "hummingbot_root"]
 OTHER_PROMPTS = [key for key in TEMPLATE_DEFAULTS
                  if not key.startswith("_") and key not in STRING_PROMPTS and key != "hummingbot_root"]
-DERIVED_FROM = {prompt: {key for key, (source, _) in rules.DERIVED.items() if source == prompt}
+DERIVED_FROM = {prompt: {key for key, (sources, _) in rules.DERIVED.items() if prompt in dict(sources)}
                 for prompt in TEMPLATE_DEFAULTS}
 
 CHECK_SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, database=None,
@@ -260,6 +260,8 @@ def accepted_answer_sets(draw):
     answers["time_synchronizer"] = draw(st.booleans())
     answers["balance_channel"] = draw(st.booleans())
     answers["user_stream"] = draw(st.sampled_from(rules.USER_STREAM_CHOICES))
+    answers["auth_scheme"] = draw(st.sampled_from(rules.AUTH_SCHEME_CHOICES))
+    answers["api_secret_field"] = draw(st.sampled_from(rules.API_SECRET_FIELD_CHOICES))
     return answers
 
 

@@ -56,6 +56,9 @@ def test_accepted_answers_are_normalised(answer, given, normalised):
     ("example_trading_pair", "B" * 21 + "-USDT"),
     ("hummingbot_root", "/no/such/checkout"),
     ("_replace_existing", "yes please"),
+    ("auth_scheme", "jwt"),
+    ("auth_scheme", ["hmac_sha256_query"]),
+    ("api_secret_field", "secret"),
 ])
 def test_refused_answers_get_one_line_naming_the_prompt(answer, value):
     _, errors = checked(**{answer: value})
@@ -87,8 +90,8 @@ def test_derived_values_cannot_be_set_from_outside(derived):
     answers = rendered_defaults()
     answers[derived] = "Evil"
     _, errors = rules.check_answers(answers, TEMPLATE_DEFAULTS, rendered=True)
-    assert errors == [f"{derived} 'Evil' is refused: the template derives it from {rules.DERIVED[derived][0]}; "
-                      f"do not set it"]
+    sources = " and ".join(source for source, _ in rules.DERIVED[derived][0])
+    assert errors == [f"{derived} 'Evil' is refused: the template derives it from {sources}; do not set it"]
 
 
 def test_before_rendering_a_derived_value_is_its_unrendered_default():
@@ -147,6 +150,29 @@ def test_the_derived_values_follow_the_name_and_credentials():
     assert rules.class_prefix("gate_io") == "GateIo" and rules.display_name("gate_io") == "Gate Io"
     assert rules.api_credentials("") == "api_key,api_secret"
     assert rules.api_credentials(" passphrase , memo") == "api_key,api_secret,passphrase,memo"
+    assert rules.api_credentials("", "hmac_sha256_query", "secret_key") == "api_key,secret_key"
+
+
+@pytest.mark.parametrize("extra_api_keys", ["", "memo", "passphrase", "memo,passphrase"])
+def test_the_base64_headers_scheme_implies_one_passphrase(extra_api_keys):
+    credentials = rules.api_credentials(extra_api_keys, "hmac_sha256_base64_headers", "api_secret").split(",")
+    assert credentials[:3] == ["api_key", "api_secret", "passphrase"]
+    assert credentials.count("passphrase") == 1
+    assert sorted(credentials[3:]) == sorted(set(rules.split_credentials(extra_api_keys)) - {"passphrase"})
+
+
+@pytest.mark.parametrize("scheme", [scheme for scheme in rules.AUTH_SCHEME_CHOICES
+                                    if scheme != "hmac_sha256_base64_headers"])
+def test_the_other_schemes_imply_no_credential(scheme):
+    assert rules.extra_credentials("memo", scheme) == ["memo"]
+
+
+def test_new_choices_are_kept_as_options_until_cookiecutter_prompts():
+    answers = {"auth_scheme": list(reversed(rules.AUTH_SCHEME_CHOICES)),
+               "api_secret_field": ["secret_key", "api_secret"]}
+    assert rules.check_answers(answers, TEMPLATE_DEFAULTS, rendered=False)[1] == []
+    assert rules.check_answers({"auth_scheme": ["ed25519", "jwt"]}, TEMPLATE_DEFAULTS, rendered=False)[1] == [
+        "auth_scheme ['ed25519', 'jwt'] is invalid: the choices are " + ", ".join(rules.AUTH_SCHEME_CHOICES)]
 
 
 @pytest.mark.parametrize("url, domain, expected", [

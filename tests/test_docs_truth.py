@@ -321,8 +321,11 @@ def shape_values(answers: dict) -> Set[Tuple[str, object]]:
     merged = {key: (value[0] if isinstance(value, list) else value) for key, value in COOKIECUTTER_JSON.items()
               if key in VARIANTS[0]}
     merged.update(answers)
-    return {(key, bool(value) if key == "extra_api_keys" else value) for key, value in merged.items()
-            if key != "connector_name"}
+    values = {(key, bool(value) if key == "extra_api_keys" else value) for key, value in merged.items()
+              if key != "connector_name"}
+    # The auth scheme signs the user stream's requests: every pair of the two is a shape of its own.
+    pair = (merged.get("auth_scheme", COOKIECUTTER_JSON["auth_scheme"][0]), merged["user_stream"])
+    return values | {("auth_scheme x user_stream", pair)}
 
 
 def covering_answer_sets() -> List[str]:

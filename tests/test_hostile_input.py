@@ -101,7 +101,7 @@ def assert_refused(result: subprocess.CompletedProcess, sandbox: Sandbox, *promp
     named = [line.split()[1] for line in lines]
     for prompt in prompts:
         assert named.count(prompt) == 1, result.stderr
-    derived = {key for key, (source, _) in DERIVED.items() if source in prompts}
+    derived = {key for key, (sources, _) in DERIVED.items() if set(dict(sources)) & set(prompts)}
     assert set(named) <= set(prompts) | derived, result.stderr
     sandbox.assert_nothing_ran()
 

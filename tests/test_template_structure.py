@@ -33,7 +33,7 @@ def shape_calls(call=SHAPE_CALL):
 
 
 def test_shape_prompts_are_prompts_with_a_fixed_set_of_values():
-    assert SHAPE_PROMPTS == ["balance_channel", "time_synchronizer", "user_stream"]
+    assert SHAPE_PROMPTS == ["auth_scheme", "balance_channel", "time_synchronizer", "user_stream"]
     for prompt in SHAPE_PROMPTS:
         assert isinstance(PROMPTS[prompt], (bool, list)), prompt
 

@@ -1,7 +1,8 @@
 """
 Every combination of the answers that shape the connector renders lint-clean and passes its own suite.
 
-time_synchronizer x user_stream x extra_api_keys x balance_channel: 16 renders, each tested as a user would run it.
+time_synchronizer x user_stream x extra_api_keys x balance_channel: 16 renders, and every other auth_scheme with every
+user_stream (6 renders, the other prompts' values spread over them): each tested as a user would run it.
 """
 import re
 from pathlib import Path
@@ -10,6 +11,8 @@ import pytest
 
 from golden_renders import VARIANTS, variant_id
 from rendering import MIN_LINE_COVERAGE, connector_paths, lint, run_rendered_suite, unrendered_jinja
+
+from spot_connector.answers import extra_credentials
 
 NAME = VARIANTS[0]["connector_name"]  # a multi-word name: class prefix AcmePro, display name "Acme Pro"
 COMBINATIONS = VARIANTS
@@ -39,10 +42,13 @@ def test_variant_renders_clean_code_and_passes_its_suite(variant):
         traces = {name: TIME_SYNC_WORDS.findall(text) for name, text in sources.items() if TIME_SYNC_WORDS.search(text)}
         assert traces == {}
         assert "def test_update_time_synchronizer" not in sources[f"test_{NAME}_exchange.py"]
-    if answers["extra_api_keys"]:
-        assert f"{NAME}_passphrase: SecretStr" in sources[f"{NAME}_utils.py"]
-        assert f"{NAME}_passphrase: str" in sources[f"{NAME}_exchange.py"]
-        assert "passphrase: str" in sources[f"{NAME}_auth.py"]
+    for credential in extra_credentials(answers["extra_api_keys"], answers.get("auth_scheme", "hmac_sha256_query")):
+        assert f"{NAME}_{credential}: SecretStr" in sources[f"{NAME}_utils.py"]
+        assert f"{NAME}_{credential}: str" in sources[f"{NAME}_exchange.py"]
+        assert f"{credential}: str" in sources[f"{NAME}_auth.py"]
+    secret_field = answers.get("api_secret_field", "api_secret")
+    assert f"{NAME}_{secret_field}: SecretStr" in sources[f"{NAME}_utils.py"]
+    assert f"{NAME}_{secret_field}: str" in sources[f"{NAME}_exchange.py"]
     if not answers["balance_channel"]:
         assert "self.real_time_balance_update = False" in sources[f"{NAME}_exchange.py"]
 

@@ -59,6 +59,10 @@ WAIT = 15.0
 HAS_TIME_SYNCHRONIZER = hasattr(CONSTANTS, "SERVER_TIME_PATH_URL")
 WS_API_USER_STREAM = hasattr(CONSTANTS, "WSS_API_URL")
 SERVER_TIME_PATH = getattr(CONSTANTS, "SERVER_TIME_PATH_URL", "/time")
+# The render's auth_scheme, written beside this module by tests/e2e/test_e2e_connector.py: the loopback exchange checks
+# signatures as an exchange of that family does.
+AUTH_SCHEME_FILE = Path(__file__).with_name("auth_scheme.txt")
+AUTH_SCHEME = AUTH_SCHEME_FILE.read_text().strip() if AUTH_SCHEME_FILE.exists() else "hmac_sha256_query"
 ALL_EVENTS = [event for event in MarketEvent]
 
 logging.basicConfig(level=logging.WARNING)
@@ -78,8 +82,9 @@ async def until(condition: Callable[[], Any], timeout: float = WAIT, what: Any =
 class Harness:
     """The loopback exchange, the connector pointed at it, a realtime clock ticking the connector, event loggers."""
 
-    def __init__(self, server: Optional[LoopbackExchange] = None):
-        self.server = server or LoopbackExchange()
+    def __init__(self, server: Optional[LoopbackExchange] = None, api_secret: Optional[str] = None):
+        self.server = server or LoopbackExchange(auth_scheme=AUTH_SCHEME)
+        self.api_secret = api_secret  # the connector's secret, when it is not the server's
         self.exchange: Optional[ExchangePyBase] = None
         self.events = EventLogger()
         self._clock: Optional[Clock] = None
@@ -125,8 +130,9 @@ class Harness:
         for field in type(UTILS.KEYS).model_fields:
             if field.startswith(f"{NAME}_"):
                 credential = field[len(NAME) + 1:]
-                credentials[field] = {"api_key": self.server.api_key,
-                                      "api_secret": self.server.api_secret}.get(credential, f"e2e-{credential}")
+                secret = self.api_secret or self.server.api_secret
+                credentials[field] = {"api_key": self.server.api_key, "api_secret": secret,
+                                      "secret_key": secret}.get(credential, f"e2e-{credential}")
         return credentials
 
     def _register_domain_connector_setting(self):
@@ -349,9 +355,23 @@ def test_timestamp_error_answer():
     run(scenario)
 
 
+def test_requests_signed_with_a_wrong_secret_are_rejected():
+    async def scenario():
+        server = LoopbackExchange(auth_scheme=AUTH_SCHEME)
+        async with Harness(server, api_secret="not-the-secret") as harness:
+            await until(lambda: [entry for entry in server.requests_to("/account") if "status" in entry],
+                        what="a signed /account request")
+            answered = [entry for entry in server.requests_to("/account") if "status" in entry]
+            assert [entry["status"] for entry in answered] == [401] * len(answered)
+            assert json.loads(answered[0]["response"]) == {"code": -1022,
+                                                           "msg": "Signature for this request is not valid."}
+            assert harness.exchange.get_balance("HBOT") == Decimal("0")
+    run(scenario)
+
+
 def test_signed_requests_follow_a_skewed_server_clock():
     async def scenario():
-        server = LoopbackExchange()
+        server = LoopbackExchange(auth_scheme=AUTH_SCHEME)
         # The server clock runs 20 s behind: local timestamps would be rejected (-1021) without synchronisation.
         server.clock_offset_ms = -20000
         async with Harness(server) as harness:

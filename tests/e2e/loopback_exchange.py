@@ -14,9 +14,16 @@ What it checks, like the exchange does:
 - the websocket API's `userDataStream.subscribe.signature` (parameters sorted by name, joined as key=value with "&",
   signature excluded).
 
+With `auth_scheme` other than Binance's `hmac_sha256_query` it checks instead, as an exchange of that family does
+(HEADER_SCHEMES), the API key, timestamp and signature headers of every signed request, the listen key endpoints
+included: the signature over the scheme's prehash of the request as received (method, path, raw query string, raw
+body), and the timestamp header against the clock. The websocket API subscription is then a login: apiKey, timestamp
+and the signature of the scheme's login prehash.
+
 It only ever binds 127.0.0.1. Standard library + aiohttp only, so it can be copied next to a rendered workspace.
 """
 import asyncio
+import base64
 import hashlib
 import hmac
 import itertools
@@ -47,6 +54,75 @@ ERROR_ORDER_NOT_EXIST = (-2013, "Order does not exist.")
 ERROR_INSUFFICIENT_BALANCE = (-2010, "Account has insufficient balance for requested action.")
 ERROR_INVALID_SYMBOL = (-1121, "Invalid symbol.")
 ERROR_LISTEN_KEY = (-1125, "This listenKey does not exist.")
+
+
+class HeaderScheme:
+    """How an exchange of one family reads a signed request: header names, timestamp unit, prehash, digest."""
+
+    def __init__(self, key_header: str, signature_header: str, timestamp_header: str, units_per_second: int,
+                 digest: str, base64_encoded: bool, extra_headers: Optional[Dict[str, str]] = None):
+        self.key_header = key_header
+        self.signature_header = signature_header
+        self.timestamp_header = timestamp_header
+        self.units_per_second = units_per_second
+        self.digest = digest
+        self.base64_encoded = base64_encoded
+        self.extra_headers = extra_headers or {}
+
+    def sign(self, secret: str, prehash: str) -> str:
+        digest = hmac.new(secret.encode("utf8"), prehash.encode("utf8"), getattr(hashlib, self.digest))
+        return base64.b64encode(digest.digest()).decode() if self.base64_encoded else digest.hexdigest()
+
+
+class OkxFamily(HeaderScheme):
+    """OKX, KuCoin, Bitget: timestamp + METHOD + path?query + body, base64 HMAC-SHA256; the passphrase header too."""
+    WS_LOGIN = ("GET", "/users/self/verify")
+
+    def __init__(self):
+        super().__init__("OK-ACCESS-KEY", "OK-ACCESS-SIGN", "OK-ACCESS-TIMESTAMP", 1000, "sha256", True,
+                         extra_headers={"X-PASSPHRASE": "e2e-passphrase"})
+
+    def prehash(self, method: str, path: str, query: str, body: str, timestamp: str, api_key: str) -> str:
+        return f"{timestamp}{method.upper()}{path}{'?' + query if query else ''}{body}"
+
+    def ws_prehash(self, timestamp: str, api_key: str) -> str:
+        return self.prehash(*self.WS_LOGIN, "", "", timestamp, api_key)
+
+
+class BybitFamily(HeaderScheme):
+    """Bybit: timestamp + API key + receive window + (body or query string), hex HMAC-SHA256."""
+    RECV_WINDOW = "5000"
+
+    def __init__(self):
+        super().__init__("X-BAPI-API-KEY", "X-BAPI-SIGN", "X-BAPI-TIMESTAMP", 1000, "sha256", False,
+                         extra_headers={"X-BAPI-RECV-WINDOW": self.RECV_WINDOW})
+
+    def prehash(self, method: str, path: str, query: str, body: str, timestamp: str, api_key: str) -> str:
+        return f"{timestamp}{api_key}{self.RECV_WINDOW}{body or query}"
+
+    def ws_prehash(self, timestamp: str, api_key: str) -> str:
+        return f"{timestamp}{api_key}{self.RECV_WINDOW}"
+
+
+class GateFamily(HeaderScheme):
+    """Gate.io v4: METHOD, path, query, hex SHA-512 of the body, timestamp (seconds), newline-joined; HMAC-SHA512."""
+    WS_LOGIN = ("GET", "/ws/v4/")
+
+    def __init__(self):
+        super().__init__("KEY", "SIGN", "Timestamp", 1, "sha512", False)
+
+    def prehash(self, method: str, path: str, query: str, body: str, timestamp: str, api_key: str) -> str:
+        return "\n".join([method.upper(), path, query, hashlib.sha512(body.encode()).hexdigest(), timestamp])
+
+    def ws_prehash(self, timestamp: str, api_key: str) -> str:
+        return self.prehash(*self.WS_LOGIN, "", "", timestamp, api_key)
+
+
+HEADER_SCHEMES = {
+    "hmac_sha256_base64_headers": OkxFamily,
+    "hmac_sha256_hex_headers": BybitFamily,
+    "hmac_sha512_headers": GateFamily,
+}
 
 
 def fmt(value: Decimal) -> str:
@@ -159,9 +235,13 @@ class LoopbackExchange:
     COMMISSION_RATE = Decimal("0.001")
 
     def __init__(self, api_key: str = "e2e-api-key", api_secret: str = "e2e-api-secret",
-                 balances: Optional[Dict[str, Tuple[str, str]]] = None, seed: int = 7):
+                 balances: Optional[Dict[str, Tuple[str, str]]] = None, seed: int = 7,
+                 auth_scheme: str = "hmac_sha256_query"):
         self.api_key = api_key
         self.api_secret = api_secret
+        self.auth_scheme = auth_scheme
+        self.header_scheme: Optional[HeaderScheme] = HEADER_SCHEMES[auth_scheme]() if auth_scheme in HEADER_SCHEMES \
+            else None
         self.clock_offset_ms = 0  # the server clock runs this many milliseconds ahead of the local clock
         self.markets: Dict[str, Market] = {}
         self.balances: Dict[str, List[Decimal]] = {}
@@ -450,7 +530,7 @@ class LoopbackExchange:
         if path in self._answer_429 or None in self._answer_429:
             self._answer_429.remove(path if path in self._answer_429 else None)
             return self._error(429, ERROR_TOO_MANY_REQUESTS, headers={"Retry-After": "1"})
-        if path in SIGNED_PATHS:
+        if path in SIGNED_PATHS or (self.header_scheme is not None and path == "/userDataStream"):
             rejection = self._check_signed(request, params, body)
             if rejection is not None:
                 return rejection
@@ -477,6 +557,8 @@ class LoopbackExchange:
         return await handler(request, params)
 
     def _check_signed(self, request: web.Request, params: Dict[str, str], body: str) -> Optional[web.Response]:
+        if self.header_scheme is not None:
+            return self._check_signed_headers(request, body)
         if request.headers.get(API_KEY_HEADER) != self.api_key:
             return self._error(401, ERROR_API_KEY)
         for mandatory in ("timestamp", "signature"):
@@ -499,6 +581,33 @@ class LoopbackExchange:
         if not self._timestamp_in_window(params["timestamp"], params.get("recvWindow")):
             return self._error(400, ERROR_TIMESTAMP)
         return None
+
+    def _check_signed_headers(self, request: web.Request, body: str) -> Optional[web.Response]:
+        scheme = self.header_scheme
+        headers = request.headers
+        if headers.get(scheme.key_header) != self.api_key or any(
+                headers.get(name) != value for name, value in scheme.extra_headers.items()):
+            return self._error(401, ERROR_API_KEY)
+        for mandatory in (scheme.timestamp_header, scheme.signature_header):
+            if not headers.get(mandatory):
+                return self._error(400, (ERROR_MANDATORY[0], ERROR_MANDATORY[1].format(mandatory)))
+        timestamp = headers[scheme.timestamp_header]
+        prehash = scheme.prehash(request.method, request.path, request.query_string, body, timestamp, self.api_key)
+        if not hmac.compare_digest(scheme.sign(self.api_secret, prehash), headers[scheme.signature_header]):
+            return self._error(401, ERROR_SIGNATURE)
+        if self._answer_timestamp_error > 0:
+            self._answer_timestamp_error -= 1
+            return self._error(400, ERROR_TIMESTAMP)
+        if not self._timestamp_in_window(self._header_timestamp_ms(timestamp), None):
+            return self._error(400, ERROR_TIMESTAMP)
+        return None
+
+    def _header_timestamp_ms(self, timestamp: str) -> str:
+        """A timestamp in the scheme's unit, in milliseconds; one in whole seconds may lag the clock by up to 1 s."""
+        try:
+            return str(int(timestamp) * 1000 // self.header_scheme.units_per_second)
+        except ValueError:
+            return ""
 
     def _timestamp_in_window(self, timestamp: str, recv_window: Optional[str]) -> bool:
         # The exchange's rule: not more than 1 s ahead of its clock, not older than recvWindow.
@@ -659,14 +768,14 @@ class LoopbackExchange:
         return web.json_response(trades)
 
     async def _create_listen_key(self, request, params):
-        if request.headers.get(API_KEY_HEADER) != self.api_key:
+        if self.header_scheme is None and request.headers.get(API_KEY_HEADER) != self.api_key:
             return self._error(401, ERROR_API_KEY)
         listen_key = secrets.token_hex(32)
         self.listen_keys.add(listen_key)
         return web.json_response({"listenKey": listen_key})
 
     async def _keep_alive_listen_key(self, request, params):
-        if request.headers.get(API_KEY_HEADER) != self.api_key:
+        if self.header_scheme is None and request.headers.get(API_KEY_HEADER) != self.api_key:
             return self._error(401, ERROR_API_KEY)
         if params.get("listenKey") not in self.listen_keys:
             return self._error(400, ERROR_LISTEN_KEY)
@@ -720,6 +829,9 @@ class LoopbackExchange:
         return ws
 
     def ws_signature(self, params: Dict[str, Any]) -> str:
+        if self.header_scheme is not None:  # a login: the scheme's login prehash of the timestamp
+            timestamp = str(params.get("timestamp", ""))
+            return self.header_scheme.sign(self.api_secret, self.header_scheme.ws_prehash(timestamp, self.api_key))
         payload = "&".join(f"{key}={value}" for key, value in sorted(params.items()) if key != "signature")
         return hmac.new(self.api_secret.encode("utf8"), payload.encode("utf8"), hashlib.sha256).hexdigest()
 
@@ -751,7 +863,12 @@ class LoopbackExchange:
             return error(401, ERROR_API_KEY)
         if not params.get("signature") or not hmac.compare_digest(self.ws_signature(params), params["signature"]):
             return error(401, ERROR_SIGNATURE)
-        if not self._timestamp_in_window(str(params.get("timestamp", "")), params.get("recvWindow")):
+        timestamp = str(params.get("timestamp", ""))
+        if self.header_scheme is not None:
+            if params.get("passphrase", "e2e-passphrase") != "e2e-passphrase":
+                return error(401, ERROR_API_KEY)
+            timestamp = self._header_timestamp_ms(timestamp)
+        if not self._timestamp_in_window(timestamp, params.get("recvWindow")):
             return error(400, ERROR_TIMESTAMP)
         subscription_id = next(self._subscription_ids)
         self._ws_api_subscribed[ws] = subscription_id

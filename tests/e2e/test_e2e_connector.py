@@ -32,16 +32,23 @@ VARIANTS: Dict[str, dict] = {
     # credential on top.
     "ws_api": {"connector_name": "acme_pro", "user_stream": "ws_api", "extra_api_keys": "passphrase"},
     "local_time": {"time_synchronizer": False},
+    # Each auth scheme signing in headers, with the user stream whose private requests it signs (the listen key calls,
+    # or the websocket API's login) and the secret field's other name.
+    "base64_headers": {"auth_scheme": "hmac_sha256_base64_headers", "api_secret_field": "secret_key"},
+    "hex_headers": {"auth_scheme": "hmac_sha256_hex_headers", "user_stream": "ws_api", "time_synchronizer": False},
+    "sha512_headers": {"auth_scheme": "hmac_sha512_headers", "user_stream": "ws_api", "extra_api_keys": "memo"},
 }
+HEADER_SCHEME_VARIANTS = ["base64_headers", "hex_headers", "sha512_headers"]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(SUBPROCESS_TIMEOUT + 60)]
 
 _workspaces: Dict[str, Path] = {}
 
 
-def install_scenarios(workspace: Path) -> Path:
+def install_scenarios(workspace: Path, auth_scheme: str) -> Path:
     target = workspace / "e2e_loopback"
     target.mkdir(exist_ok=True)
+    (target / "auth_scheme.txt").write_text(auth_scheme)
     shutil.copyfile(E2E_DIR / "loopback_exchange.py", target / "loopback_exchange.py")
     shutil.copyfile(E2E_DIR / "connector_scenarios.py", target / "test_connector_scenarios.py")
     return workspace
@@ -52,7 +59,7 @@ def workspace(request, tmp_path_factory) -> Path:
     variant = request.param
     if variant not in _workspaces:
         rendered = render(tmp_path_factory.mktemp(f"e2e-{variant}") / "out", **VARIANTS[variant])
-        _workspaces[variant] = install_scenarios(rendered)
+        _workspaces[variant] = install_scenarios(rendered, VARIANTS[variant].get("auth_scheme", "hmac_sha256_query"))
     return _workspaces[variant]
 
 
@@ -70,7 +77,9 @@ def scenario_cases(*pairs):
 
 @scenario_cases(("default", "test_start_network_loads_trading_rules_pairs_balances_and_prices"),
                 ("ws_api", "test_start_network_loads_trading_rules_pairs_balances_and_prices"),
-                ("local_time", "test_start_network_loads_trading_rules_pairs_balances_and_prices"))
+                ("local_time", "test_start_network_loads_trading_rules_pairs_balances_and_prices"),
+                *((variant, "test_start_network_loads_trading_rules_pairs_balances_and_prices")
+                  for variant in HEADER_SCHEME_VARIANTS))
 def test_start_network_loads_trading_rules_pairs_and_balances(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
@@ -82,12 +91,15 @@ def test_order_book_built_from_snapshot_and_diffs_equals_the_server_book(workspa
 
 @scenario_cases(("default", "test_limit_buy_acknowledged_then_filled_through_user_stream"),
                 ("ws_api", "test_limit_buy_acknowledged_then_filled_through_user_stream"),
-                ("local_time", "test_limit_buy_acknowledged_then_filled_through_user_stream"))
+                ("local_time", "test_limit_buy_acknowledged_then_filled_through_user_stream"),
+                *((variant, "test_limit_buy_acknowledged_then_filled_through_user_stream")
+                  for variant in HEADER_SCHEME_VARIANTS))
 def test_limit_order_is_acknowledged_and_filled_through_the_user_stream(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
 
-@scenario_cases(("default", "test_cancel_of_an_open_order"))
+@scenario_cases(("default", "test_cancel_of_an_open_order"),
+                *((variant, "test_cancel_of_an_open_order") for variant in HEADER_SCHEME_VARIANTS))
 def test_open_order_is_cancelled(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
@@ -109,7 +121,14 @@ def test_timestamp_error_answer_is_handled(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
 
-@scenario_cases(("default", "test_signed_requests_follow_a_skewed_server_clock"))
+@scenario_cases(*((variant, "test_requests_signed_with_a_wrong_secret_are_rejected")
+                  for variant in ["default", *HEADER_SCHEME_VARIANTS]))
+def test_requests_signed_with_a_wrong_secret_are_rejected(workspace: Path, scenario: str):
+    run_scenario(workspace, scenario)
+
+
+@scenario_cases(("default", "test_signed_requests_follow_a_skewed_server_clock"),
+                ("base64_headers", "test_signed_requests_follow_a_skewed_server_clock"))
 def test_signed_requests_follow_a_skewed_server_clock(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 

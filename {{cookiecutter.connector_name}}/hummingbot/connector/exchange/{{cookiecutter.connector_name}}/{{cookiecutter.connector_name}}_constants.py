@@ -8,10 +8,11 @@ HBOT_ORDER_ID_PREFIX = "x-HBOT"
 MAX_ORDER_ID_LEN = 32
 
 # TODO({{ cookiecutter.connector_name }}): the headers the exchange reads the API key (and any extra credential) from.
-API_KEY_HEADER = "X-MBX-APIKEY"
-{%- for credential in cookiecutter.extra_api_keys | extra_credentials %}
+{%- include shape("auth_scheme", "constants.api_key_header") %}
+{%- for credential in cookiecutter.extra_api_keys | extra_credentials(cookiecutter.auth_scheme) %}
 {{ credential | upper }}_HEADER = "X-{{ credential | upper | replace('_', '-') }}"
 {%- endfor %}
+{%- include shape("auth_scheme", "constants.auth_parameters") %}
 
 # Base URL: the web utils fill {} with the domain
 # TODO({{ cookiecutter.connector_name }}): other domains whose URLs differ in more than that need URLs of their own.
@@ -37,6 +38,7 @@ MY_TRADES_PATH_URL = "/myTrades"
 ORDER_PATH_URL = "/order"
 {%- include shape("user_stream", "constants.private_endpoints") %}
 {%- include shape("user_stream", "constants.user_stream_parameters") %}
+{%- include shape("auth_scheme", "constants.signing_instructions") %}
 
 WS_HEARTBEAT_TIME_INTERVAL = {{ cookiecutter.ws_heartbeat_interval }}
 

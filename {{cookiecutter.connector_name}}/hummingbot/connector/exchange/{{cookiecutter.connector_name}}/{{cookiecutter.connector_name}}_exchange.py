@@ -25,7 +25,7 @@ from hummingbot.core.web_assistant.connections.data_types import RESTMethod
 from hummingbot.core.web_assistant.web_assistants_factory import WebAssistantsFactory
 {%- set name = cookiecutter.connector_name %}
 {%- set prefix = cookiecutter.__class_prefix %}
-{%- set extra_credentials = cookiecutter.extra_api_keys | extra_credentials %}
+{%- set extra_credentials = cookiecutter.extra_api_keys | extra_credentials(cookiecutter.auth_scheme) %}
 
 
 class {{ prefix }}Exchange(ExchangePyBase):
@@ -35,7 +35,7 @@ class {{ prefix }}Exchange(ExchangePyBase):
 
     def __init__(self,
                  {{ name }}_api_key: str,
-                 {{ name }}_api_secret: str,
+                 {{ name }}_{{ cookiecutter.api_secret_field }}: str,
 {%- for credential in extra_credentials %}
                  {{ name }}_{{ credential }}: str,
 {%- endfor %}
@@ -46,7 +46,7 @@ class {{ prefix }}Exchange(ExchangePyBase):
                  domain: str = CONSTANTS.DEFAULT_DOMAIN,
                  ):
         self.api_key = {{ name }}_api_key
-        self.secret_key = {{ name }}_api_secret
+        self.secret_key = {{ name }}_{{ cookiecutter.api_secret_field }}
 {%- for credential in extra_credentials %}
         self.{{ credential }} = {{ name }}_{{ credential }}
 {%- endfor %}

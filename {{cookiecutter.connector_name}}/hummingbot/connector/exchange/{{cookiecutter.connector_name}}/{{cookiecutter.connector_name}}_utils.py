@@ -1,9 +1,9 @@
 from decimal import Decimal
 from typing import Any, Dict
-
-from pydantic import ConfigDict, Field, SecretStr
+{%- include shape("auth_scheme", "utils.pydantic_imports") %}
 
 from hummingbot.client.config.config_data_types import BaseConnectorConfigMap
+{%- include shape("auth_scheme", "utils.connector_imports") %}
 from hummingbot.core.data_type.trade_fee import TradeFeeSchema
 
 CENTRALIZED = True
@@ -41,6 +41,7 @@ class {{ cookiecutter.__class_prefix }}ConfigMap(BaseConnectorConfigMap):
         }
     )
 {%- endfor %}
+{%- include shape("auth_scheme", "utils.config_validators") %}
     model_config = ConfigDict(title="{{ cookiecutter.connector_name }}")
 
 

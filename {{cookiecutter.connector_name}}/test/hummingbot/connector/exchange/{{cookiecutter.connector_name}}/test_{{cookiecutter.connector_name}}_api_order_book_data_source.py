@@ -39,7 +39,7 @@ class {{ prefix }}APIOrderBookDataSourceUnitTests(IsolatedAsyncioWrapperTestCase
 
         self.connector = {{ prefix }}Exchange(
             {{ name }}_api_key="",
-            {{ name }}_api_secret="",
+            {{ name }}_{{ cookiecutter.api_secret_field }}="",
 {%- for credential in cookiecutter.__api_credentials.split(",")[2:] %}
             {{ name }}_{{ credential }}="",
 {%- endfor %}

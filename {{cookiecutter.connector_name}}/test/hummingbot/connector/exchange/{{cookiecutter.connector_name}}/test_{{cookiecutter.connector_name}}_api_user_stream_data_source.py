@@ -1,7 +1,7 @@
 {%- from "python_imports.j2" import from_import -%}
 {%- set name = cookiecutter.connector_name %}
 {%- set prefix = cookiecutter.__class_prefix %}
-{%- set extra_credentials = cookiecutter.extra_api_keys | extra_credentials -%}
+{%- set extra_credentials = cookiecutter.extra_api_keys | extra_credentials(cookiecutter.auth_scheme) -%}
 import asyncio{%- include shape("user_stream", "test_user_stream_data_source.imports") %}
 import json{%- include shape("user_stream", "test_user_stream_data_source.imports_after_json") %}
 from test.isolated_asyncio_wrapper_test_case import IsolatedAsyncioWrapperTestCase
@@ -43,7 +43,7 @@ class {{ prefix }}UserStreamDataSourceUnitTests(IsolatedAsyncioWrapperTestCase):
         self.mock_time_provider.time.return_value = 1000
         self.auth = {{ prefix }}Auth(
             api_key="TEST_API_KEY",
-            secret_key="TEST_SECRET",
+{%- include shape("auth_scheme", "test_user_stream_data_source.secret_argument") %}
 {%- for credential in extra_credentials %}
             {{ credential }}="TEST_{{ credential | upper }}",
 {%- endfor %}{%- include shape("time_synchronizer", "test_user_stream_data_source.auth_arguments") %}
@@ -51,7 +51,7 @@ class {{ prefix }}UserStreamDataSourceUnitTests(IsolatedAsyncioWrapperTestCase):
 
         self.connector = {{ prefix }}Exchange(
             {{ name }}_api_key="",
-            {{ name }}_api_secret="",
+            {{ name }}_{{ cookiecutter.api_secret_field }}="",
 {%- for credential in extra_credentials %}
             {{ name }}_{{ credential }}="",
 {%- endfor %}

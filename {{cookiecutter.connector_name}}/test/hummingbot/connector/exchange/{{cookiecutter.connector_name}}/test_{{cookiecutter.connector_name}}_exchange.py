@@ -1,7 +1,7 @@
 {%- from "python_imports.j2" import from_import -%}
 {%- set name = cookiecutter.connector_name %}
 {%- set prefix = cookiecutter.__class_prefix %}
-{%- set extra_credentials = cookiecutter.extra_api_keys | extra_credentials -%}
+{%- set extra_credentials = cookiecutter.extra_api_keys | extra_credentials(cookiecutter.auth_scheme) -%}
 import asyncio
 import json
 import re
@@ -221,7 +221,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
     def create_exchange_instance(self, domain: str = CONSTANTS.DEFAULT_DOMAIN):
         return {{ prefix }}Exchange(
             {{ name }}_api_key="testAPIKey",
-            {{ name }}_api_secret="testSecret",
+{%- include shape("auth_scheme", "test_exchange.secret_argument") %}
 {%- for credential in extra_credentials %}
             {{ name }}_{{ credential }}="test{{ credential | replace('_', '') | capitalize }}",
 {%- endfor %}
@@ -236,7 +236,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
         )
 
     def validate_order_creation_request(self, order: InFlightOrder, request_call: RequestCall):
-        request_data = dict(request_call.kwargs["data"])
+{%- include shape("auth_scheme", "test_exchange.order_body") %}
         self.assertEqual(self.exchange_symbol_for_tokens(self.base_asset, self.quote_asset), request_data["symbol"])
         self.assertEqual(order.trade_type.name.upper(), request_data["side"])
         self.assertEqual({{ prefix }}Exchange.{{ name }}_order_type(OrderType.LIMIT), request_data["type"])
@@ -427,9 +427,7 @@ class {{ prefix }}ExchangeTests(AbstractExchangeConnectorTests.ExchangeConnector
 
     def _validate_auth_credentials_taking_parameters_from_argument(self, request_call_tuple: RequestCall,
                                                                    params: Dict[str, Any]):
-        self.assertIn("timestamp", params)
-        self.assertIn("signature", params)
-        request_headers = request_call_tuple.kwargs["headers"]
+{%- include shape("auth_scheme", "test_exchange.signed_request_checks") %}
         self.assertEqual("testAPIKey", request_headers[CONSTANTS.API_KEY_HEADER])
 {%- for credential in extra_credentials %}
         self.assertEqual("test{{ credential | replace('_', '') | capitalize }}",
