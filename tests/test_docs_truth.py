@@ -284,8 +284,14 @@ def test_every_variable_that_is_not_prompted_has_its_row_and_every_row_is_one():
 
 # ==================================================================================================== claims
 def rendered_bytes(workspace: Path) -> Dict[str, bytes]:
+    """The rendered files; the workspace's git store, whose first commit records when it was made, aside."""
     return {path.relative_to(workspace).as_posix(): path.read_bytes() for path in sorted(workspace.rglob("*"))
-            if path.is_file() and not {"__pycache__", ".pytest_cache"} & set(path.parts)}
+            if path.is_file() and not {"__pycache__", ".pytest_cache", ".git"} & set(path.relative_to(workspace).parts)}
+
+
+def first_commit_tree(workspace: Path) -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD^{tree}"], cwd=workspace, capture_output=True, text=True,
+                          check=True).stdout.strip()
 
 
 def differing_entries(first: dict, second: dict, prefix: str = "") -> List[str]:
@@ -309,6 +315,7 @@ def test_renders_of_the_same_answers_are_identical_as_the_updating_page_says(tmp
     from_elsewhere = render(tmp_path / "from-elsewhere" / "out", template=elsewhere)
 
     assert rendered_bytes(again) == rendered_bytes(once)
+    assert first_commit_tree(again) == first_commit_tree(once)  # the render's first commit holds the same files
     first, second = rendered_bytes(once), rendered_bytes(from_elsewhere)
     assert [path for path in first if first[path] != second.get(path)] == [".cruft.json"]
     assert differing_entries(json.loads(first[".cruft.json"]), json.loads(second[".cruft.json"])) == [
