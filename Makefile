@@ -8,7 +8,6 @@ HUMMINGBOT_VERSION := 20260922
 HUMMINGBOT_RELEASES := 20260601 20260729 $(HUMMINGBOT_VERSION)
 DEMO_DIR := build/demo
 # Outside this repository: a standalone render starts its own git history there (diff coverage needs it).
-SAMPLE_DIR ?= /tmp/spot-connector-sample
 
 .PHONY: venv demo test test-fast sample golden benchmark docs update-connector clean
 
@@ -41,10 +40,13 @@ test-fast: venv
 # A sample connector as its author gets it: rendered with ANSWERS (key=value ...), then its own `make test gates`
 # (its own .venv, the suite, coverage and diff coverage, hummingbot's pre-commit hooks). The GitHub workflow runs one
 # per prompt value: make sample ANSWERS="user_stream=ws_api" [SAMPLE_HUMMINGBOT_VERSION=20260729]
+# It is rendered into a new folder outside this repository (a workspace inside another repository keeps no git
+# history of its own, which diff coverage needs), removed when it passes and kept, with its path printed, when not.
 sample: venv
-	rm -rf $(SAMPLE_DIR)
-	$(BIN)/cookiecutter --no-input --output-dir $(SAMPLE_DIR) . $(ANSWERS)
-	cd $(SAMPLE_DIR)/*/ && $(MAKE) test gates $(if $(SAMPLE_HUMMINGBOT_VERSION),HUMMINGBOT_VERSION=$(SAMPLE_HUMMINGBOT_VERSION))
+	@folder=$$(mktemp -d "$${TMPDIR:-/tmp}/spot-connector-sample-XXXXXX") && \
+	$(BIN)/cookiecutter --no-input --output-dir "$$folder" . $(ANSWERS) && \
+	(cd "$$folder"/*/ && $(MAKE) test gates $(if $(SAMPLE_HUMMINGBOT_VERSION),HUMMINGBOT_VERSION=$(SAMPLE_HUMMINGBOT_VERSION))) && \
+	rm -rf "$$folder" || { echo "the sample is kept in $$folder"; exit 1; }
 
 # Refresh tests/golden/ after a deliberate change of what the template renders (review the diff before committing).
 golden: venv

@@ -337,9 +337,10 @@ def test_every_deviation_from_binance_is_listed_with_its_reason(module, render_l
 
 # ---- hygiene of every render: no leading blank line, no unused constant, no unused parameter ----
 def rendered_files(workspace: Path) -> Dict[str, str]:
-    """Every rendered file but the answers file, by path relative to the workspace."""
+    """Every rendered file but the answers file and the workspace's git store, by path relative to the workspace."""
     return {str(path.relative_to(workspace)): path.read_text() for path in sorted(workspace.rglob("*"))
-            if path.is_file() and not path.name.startswith(".") and "__pycache__" not in path.parts}
+            if path.is_file() and not path.name.startswith(".")
+            and not {"__pycache__", ".git"} & set(path.relative_to(workspace).parts)}
 
 
 def files_starting_with_a_blank_line(files: Dict[str, str]) -> List[str]:

@@ -1293,6 +1293,9 @@ def run_session(session: Session, template: Path, sandbox: Path) -> SessionRun:
     env = dict(workspace_env(), **GIT_IDENTITY, HOME=str(home), DOCS_TEMPLATE=str(template),
                DOCS_CHECKOUT=str(sandbox / "hummingbot"), DOCS_VENV=str(VENV_BIN.parent.resolve()),
                GIT_CONFIG_NOSYSTEM="1",
+               # HOME is the run's own, but pip's cache stays the machine's: a fresh workspace's `make test` then
+               # takes hummingbot's wheel from it instead of compiling the sdist again (a cold cache compiles once)
+               PIP_CACHE_DIR=os.environ.get("PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip")),
                NO_MKDOCS_2_WARNING="1", DOCS_TESTS=str(Path(__file__).resolve().parent))
     result = subprocess.run(["bash", "-c", script], cwd=work, env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
