@@ -358,7 +358,7 @@ def test_timestamp_error_answer():
 def test_requests_signed_with_a_wrong_secret_are_rejected():
     async def scenario():
         server = LoopbackExchange(auth_scheme=AUTH_SCHEME)
-        async with Harness(server, api_secret="not-the-secret") as harness:
+        async with Harness(server, api_secret=server.a_wrong_secret()) as harness:
             await until(lambda: [entry for entry in server.requests_to("/account") if "status" in entry],
                         what="a signed /account request")
             answered = [entry for entry in server.requests_to("/account") if "status" in entry]

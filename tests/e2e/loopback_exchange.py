@@ -20,7 +20,15 @@ included: the signature over the scheme's prehash of the request as received (me
 body), and the timestamp header against the clock. The websocket API subscription is then a login: apiKey, timestamp
 and the signature of the scheme's login prehash.
 
-It only ever binds 127.0.0.1. Standard library + aiohttp only, so it can be copied next to a rendered workspace.
+With `auth_scheme="ed25519"` it checks, as Backpack does (Ed25519Family), the API key, timestamp, window and signature
+headers of every signed request, the listen key calls included: the base64 Ed25519 signature of
+instruction=<the request's instruction>&<its parameters sorted by name>&timestamp=<ms>&window=<ms>, verified with the
+public key that is the API key. The secret is then the base64 seed of an Ed25519 key derived from `api_secret`, and the
+API key its public key, as Backpack issues them. The websocket API subscription carries Backpack's signature array
+[API key, signature, timestamp, window] of the instruction `subscribe`.
+
+It only ever binds 127.0.0.1. Standard library + aiohttp only (the `cryptography` package too for ed25519, as the
+connector it checks needs it), so it can be copied next to a rendered workspace.
 """
 import asyncio
 import base64
@@ -118,6 +126,62 @@ class GateFamily(HeaderScheme):
         return self.prehash(*self.WS_LOGIN, "", "", timestamp, api_key)
 
 
+class Ed25519Family:
+    """Backpack: the base64 Ed25519 signature of instruction, sorted parameters, timestamp and window, in headers."""
+    KEY_HEADER = "X-API-Key"
+    SIGNATURE_HEADER = "X-Signature"
+    TIMESTAMP_HEADER = "X-Timestamp"
+    WINDOW_HEADER = "X-Window"
+    WS_INSTRUCTION = "subscribe"
+    # The instruction of each signed request, by method and path (Backpack's names; the listen key calls' are the
+    # template's, Backpack having none).
+    INSTRUCTIONS = {
+        ("GET", "/account"): "balanceQuery",
+        ("GET", "/myTrades"): "fillHistoryQueryAll",
+        ("GET", "/order"): "orderQuery",
+        ("POST", "/order"): "orderExecute",
+        ("DELETE", "/order"): "orderCancel",
+        ("POST", "/userDataStream"): "listenKeyCreate",
+        ("PUT", "/userDataStream"): "listenKeyKeepAlive",
+    }
+
+    @staticmethod
+    def seed(secret: str) -> str:
+        """The base64 seed of the Ed25519 key a secret names: the secret itself when it is one, else derived from it"""
+        try:
+            if len(base64.b64decode(secret, validate=True)) == 32:
+                return secret
+        except ValueError:
+            pass
+        return base64.b64encode(hashlib.sha256(secret.encode("utf8")).digest()).decode()
+
+    @staticmethod
+    def public_key(seed: str) -> str:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        private_key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(seed))
+        return base64.b64encode(private_key.public_key().public_bytes_raw()).decode()
+
+    @staticmethod
+    def signing_string(instruction: str, params: Dict[str, Any], timestamp: str, window: str) -> str:
+        fields = [f"instruction={instruction}"]
+        fields += [f"{key}={str(value).lower() if isinstance(value, bool) else value}"
+                   for key, value in sorted(params.items())]
+        return "&".join(fields + [f"timestamp={timestamp}", f"window={window}"])
+
+    @staticmethod
+    def verify(api_key: str, signature: str, message: str) -> bool:
+        """Whether `signature` (base64) is the signature of `message` by the private key of the public key `api_key`"""
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+        try:
+            Ed25519PublicKey.from_public_bytes(base64.b64decode(api_key)).verify(
+                base64.b64decode(signature), message.encode("utf8"))
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+
+ED25519 = "ed25519"
 HEADER_SCHEMES = {
     "hmac_sha256_base64_headers": OkxFamily,
     "hmac_sha256_hex_headers": BybitFamily,
@@ -240,6 +304,9 @@ class LoopbackExchange:
         self.api_key = api_key
         self.api_secret = api_secret
         self.auth_scheme = auth_scheme
+        if auth_scheme == ED25519:  # Backpack's key pair: the secret is a key's seed, the API key its public key
+            self.api_secret = Ed25519Family.seed(api_secret)
+            self.api_key = Ed25519Family.public_key(self.api_secret)
         self.header_scheme: Optional[HeaderScheme] = HEADER_SCHEMES[auth_scheme]() if auth_scheme in HEADER_SCHEMES \
             else None
         self.clock_offset_ms = 0  # the server clock runs this many milliseconds ahead of the local clock
@@ -317,6 +384,10 @@ class LoopbackExchange:
     def answer_next_request_with_429(self, path: Optional[str] = None, count: int = 1):
         """The next `count` requests (to `path`, e.g. "/order", when given) are answered 429 Too Many Requests."""
         self._answer_429.extend([path] * count)
+
+    def a_wrong_secret(self) -> str:
+        """A secret other than the server's that the connector can still sign with: an Ed25519 key for ed25519"""
+        return Ed25519Family.seed("not-the-secret") if self.auth_scheme == ED25519 else "not-the-secret"
 
     def answer_next_signed_request_with_timestamp_error(self, count: int = 1):
         self._answer_timestamp_error += count
@@ -530,7 +601,7 @@ class LoopbackExchange:
         if path in self._answer_429 or None in self._answer_429:
             self._answer_429.remove(path if path in self._answer_429 else None)
             return self._error(429, ERROR_TOO_MANY_REQUESTS, headers={"Retry-After": "1"})
-        if path in SIGNED_PATHS or (self.header_scheme is not None and path == "/userDataStream"):
+        if path in SIGNED_PATHS or (self.auth_scheme != "hmac_sha256_query" and path == "/userDataStream"):
             rejection = self._check_signed(request, params, body)
             if rejection is not None:
                 return rejection
@@ -557,6 +628,8 @@ class LoopbackExchange:
         return await handler(request, params)
 
     def _check_signed(self, request: web.Request, params: Dict[str, str], body: str) -> Optional[web.Response]:
+        if self.auth_scheme == ED25519:
+            return self._check_signed_ed25519(request, params, body)
         if self.header_scheme is not None:
             return self._check_signed_headers(request, body)
         if request.headers.get(API_KEY_HEADER) != self.api_key:
@@ -599,6 +672,33 @@ class LoopbackExchange:
             self._answer_timestamp_error -= 1
             return self._error(400, ERROR_TIMESTAMP)
         if not self._timestamp_in_window(self._header_timestamp_ms(timestamp), None):
+            return self._error(400, ERROR_TIMESTAMP)
+        return None
+
+    def _check_signed_ed25519(self, request: web.Request, params: Dict[str, str], body: str) -> Optional[web.Response]:
+        headers = request.headers
+        if headers.get(Ed25519Family.KEY_HEADER) != self.api_key:
+            return self._error(401, ERROR_API_KEY)
+        for mandatory in (Ed25519Family.TIMESTAMP_HEADER, Ed25519Family.WINDOW_HEADER, Ed25519Family.SIGNATURE_HEADER):
+            if not headers.get(mandatory):
+                return self._error(400, (ERROR_MANDATORY[0], ERROR_MANDATORY[1].format(mandatory)))
+        instruction = Ed25519Family.INSTRUCTIONS.get((request.method, "/" + request.match_info["endpoint"]))
+        if instruction is None:
+            return self._error(400, (ERROR_MANDATORY[0], ERROR_MANDATORY[1].format("instruction")))
+        # The signed parameters: the JSON body's fields when there is a body, the query parameters otherwise.
+        stripped = body.strip()
+        if stripped.startswith("{"):
+            signed = json.loads(stripped)
+        else:
+            signed = dict(parse_qsl(request.query_string, keep_blank_values=True))
+        timestamp, window = headers[Ed25519Family.TIMESTAMP_HEADER], headers[Ed25519Family.WINDOW_HEADER]
+        message = Ed25519Family.signing_string(instruction, signed, timestamp, window)
+        if not Ed25519Family.verify(self.api_key, headers[Ed25519Family.SIGNATURE_HEADER], message):
+            return self._error(401, ERROR_SIGNATURE)
+        if self._answer_timestamp_error > 0:
+            self._answer_timestamp_error -= 1
+            return self._error(400, ERROR_TIMESTAMP)
+        if not self._timestamp_in_window(timestamp, window):
             return self._error(400, ERROR_TIMESTAMP)
         return None
 
@@ -768,14 +868,14 @@ class LoopbackExchange:
         return web.json_response(trades)
 
     async def _create_listen_key(self, request, params):
-        if self.header_scheme is None and request.headers.get(API_KEY_HEADER) != self.api_key:
+        if self.auth_scheme == "hmac_sha256_query" and request.headers.get(API_KEY_HEADER) != self.api_key:
             return self._error(401, ERROR_API_KEY)
         listen_key = secrets.token_hex(32)
         self.listen_keys.add(listen_key)
         return web.json_response({"listenKey": listen_key})
 
     async def _keep_alive_listen_key(self, request, params):
-        if self.header_scheme is None and request.headers.get(API_KEY_HEADER) != self.api_key:
+        if self.auth_scheme == "hmac_sha256_query" and request.headers.get(API_KEY_HEADER) != self.api_key:
             return self._error(401, ERROR_API_KEY)
         if params.get("listenKey") not in self.listen_keys:
             return self._error(400, ERROR_LISTEN_KEY)
@@ -861,6 +961,17 @@ class LoopbackExchange:
             return error(400, (-1100, f"Unknown method {method}"))
         if params.get("apiKey") != self.api_key:
             return error(401, ERROR_API_KEY)
+        if self.auth_scheme == ED25519:  # Backpack's signature array: [API key, signature, timestamp, window]
+            signature = params.get("signature")
+            if not isinstance(signature, list) or len(signature) != 4 or signature[0] != self.api_key:
+                return error(401, ERROR_API_KEY)
+            _, signature, timestamp, window = (str(item) for item in signature)
+            message = Ed25519Family.signing_string(Ed25519Family.WS_INSTRUCTION, {}, timestamp, window)
+            if not Ed25519Family.verify(self.api_key, signature, message):
+                return error(401, ERROR_SIGNATURE)
+            if not self._timestamp_in_window(timestamp, window):
+                return error(400, ERROR_TIMESTAMP)
+            return self._ws_api_subscribe(ws, request_id)
         if not params.get("signature") or not hmac.compare_digest(self.ws_signature(params), params["signature"]):
             return error(401, ERROR_SIGNATURE)
         timestamp = str(params.get("timestamp", ""))
@@ -870,6 +981,9 @@ class LoopbackExchange:
             timestamp = self._header_timestamp_ms(timestamp)
         if not self._timestamp_in_window(timestamp, params.get("recvWindow")):
             return error(400, ERROR_TIMESTAMP)
+        return self._ws_api_subscribe(ws, request_id)
+
+    def _ws_api_subscribe(self, ws: web.WebSocketResponse, request_id: Any) -> Dict[str, Any]:
         subscription_id = next(self._subscription_ids)
         self._ws_api_subscribed[ws] = subscription_id
         self.subscriptions.append({"kind": "ws_api", "subscriptionId": subscription_id, "time": time.time()})

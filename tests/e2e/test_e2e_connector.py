@@ -8,8 +8,10 @@ each scenario runs under asyncio.wait_for (45 s) inside pytest-timeout (60 s, th
 subprocess itself is killed after 90 s.
 """
 import asyncio
+import base64
 import hashlib
 import hmac
+import json
 import shutil
 import time
 from pathlib import Path
@@ -37,8 +39,14 @@ VARIANTS: Dict[str, dict] = {
     "base64_headers": {"auth_scheme": "hmac_sha256_base64_headers", "api_secret_field": "secret_key"},
     "hex_headers": {"auth_scheme": "hmac_sha256_hex_headers", "user_stream": "ws_api", "time_synchronizer": False},
     "sha512_headers": {"auth_scheme": "hmac_sha512_headers", "user_stream": "ws_api", "extra_api_keys": "memo"},
+    # Backpack's Ed25519 signatures with each user stream: the listen key calls, and the websocket API subscription's
+    # signature array.
+    "ed25519": {"auth_scheme": "ed25519"},
+    "ed25519_ws_api": {"auth_scheme": "ed25519", "user_stream": "ws_api", "time_synchronizer": False,
+                       "api_secret_field": "secret_key", "extra_api_keys": "memo"},
 }
-HEADER_SCHEME_VARIANTS = ["base64_headers", "hex_headers", "sha512_headers"]
+# The schemes other than Binance's: each signs in headers.
+HEADER_SCHEME_VARIANTS = ["base64_headers", "hex_headers", "sha512_headers", "ed25519", "ed25519_ws_api"]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(SUBPROCESS_TIMEOUT + 60)]
 
@@ -128,7 +136,8 @@ def test_requests_signed_with_a_wrong_secret_are_rejected(workspace: Path, scena
 
 
 @scenario_cases(("default", "test_signed_requests_follow_a_skewed_server_clock"),
-                ("base64_headers", "test_signed_requests_follow_a_skewed_server_clock"))
+                ("base64_headers", "test_signed_requests_follow_a_skewed_server_clock"),
+                ("ed25519", "test_signed_requests_follow_a_skewed_server_clock"))
 def test_signed_requests_follow_a_skewed_server_clock(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
@@ -176,6 +185,54 @@ def test_loopback_exchange_checks_signatures_and_answers_like_the_exchange():
                     await ws.send_json({"id": "2", "method": "userDataStream.subscribe.signature",
                                         "params": dict(params, signature=server.ws_signature(params))})
                     assert (await ws.receive_json(timeout=5))["result"] == {"subscriptionId": 0}
+        finally:
+            await server.stop()
+
+    asyncio.run(asyncio.wait_for(scenario(), 30))
+
+
+def test_loopback_exchange_verifies_ed25519_signatures_with_the_public_key():
+    """With ed25519 the API key is the public key: a signature by its private key passes, any other is refused 401."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    def headers(server: LoopbackExchange, seed: str, signing_string: str, timestamp: int) -> dict:
+        signature = Ed25519PrivateKey.from_private_bytes(base64.b64decode(seed)).sign(signing_string.encode())
+        return {"X-API-Key": server.api_key, "X-Timestamp": str(timestamp), "X-Window": "5000",
+                "X-Signature": base64.b64encode(signature).decode()}
+
+    async def scenario():
+        server = LoopbackExchange(auth_scheme="ed25519")
+        await server.start()
+        wrong_seed = server.a_wrong_secret()
+        assert wrong_seed != server.api_secret and len(base64.b64decode(wrong_seed)) == 32
+        try:
+            async with aiohttp.ClientSession() as session:
+                timestamp = int(time.time() * 1e3)
+                signed = f"instruction=balanceQuery&timestamp={timestamp}&window=5000"
+                account_url = f"{server.rest_url}v3/account"
+                async with session.get(account_url, headers=headers(server, server.api_secret, signed, timestamp)) \
+                        as answer:
+                    assert answer.status == 200 and "balances" in await answer.json()
+                async with session.get(account_url, headers=headers(server, wrong_seed, signed, timestamp)) as answer:
+                    assert answer.status == 401
+                    assert await answer.json() == {"code": -1022, "msg": "Signature for this request is not valid."}
+                order = {"symbol": "COINALPHAHBOT", "side": "BUY", "type": "LIMIT", "quantity": "1", "price": "99",
+                         "timeInForce": "GTC", "newClientOrderId": "e2e-1"}
+                fields = [f"{key}={value}" for key, value in sorted(order.items())]
+                signed = "&".join(["instruction=orderExecute", *fields, f"timestamp={timestamp}", "window=5000"])
+                order["price"] = "98"  # tampered after signing
+                async with session.post(f"{server.rest_url}v3/order", data=json.dumps(order),
+                                        headers=headers(server, server.api_secret, signed, timestamp)) as answer:
+                    assert answer.status == 401 and server.order_by_client_id("e2e-1") is None
+
+                async with session.ws_connect(server.wss_api_url) as ws:
+                    subscribe = f"instruction=subscribe&timestamp={timestamp}&window=5000"
+                    for request_id, seed, status in (("1", wrong_seed, 401), ("2", server.api_secret, 200)):
+                        signature = headers(server, seed, subscribe, timestamp)["X-Signature"]
+                        await ws.send_json({"id": request_id, "method": "userDataStream.subscribe.signature",
+                                            "params": {"apiKey": server.api_key, "signature": [
+                                                server.api_key, signature, str(timestamp), "5000"]}})
+                        assert (await ws.receive_json(timeout=5))["status"] == status
         finally:
             await server.stop()
 

@@ -1,5 +1,5 @@
-from decimal import Decimal
-from typing import Any, Dict
+{#- The module's first lines: this partial's lines are not preceded by a newline, so none comes before them. #}
+{%- include shape("auth_scheme", "utils.first_imports") %}
 {%- include shape("auth_scheme", "utils.pydantic_imports") %}
 
 from hummingbot.client.config.config_data_types import BaseConnectorConfigMap
@@ -41,8 +41,8 @@ class {{ cookiecutter.__class_prefix }}ConfigMap(BaseConnectorConfigMap):
         }
     )
 {%- endfor %}
-{%- include shape("auth_scheme", "utils.config_validators") %}
     model_config = ConfigDict(title="{{ cookiecutter.connector_name }}")
+{%- include shape("auth_scheme", "utils.config_validators") %}
 
 
 KEYS = {{ cookiecutter.__class_prefix }}ConfigMap.model_construct()

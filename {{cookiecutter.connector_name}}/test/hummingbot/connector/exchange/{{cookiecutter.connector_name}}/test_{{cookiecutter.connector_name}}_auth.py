@@ -40,7 +40,7 @@ class {{ cookiecutter.__class_prefix }}AuthTests(TestCase):
 {%- for credential in extra_credentials %}
 
     def test_{{ credential }}_is_sent_with_private_requests(self):
-        request = RESTRequest(method=RESTMethod.GET, params={}, is_auth_required=True)
+{%- include shape("auth_scheme", "test_auth.credential_request") %}
         configured_request = self.async_run_with_timeout(self.auth.rest_authenticate(request))
 
         self.assertEqual(self._{{ credential }}, configured_request.headers[CONSTANTS.{{ credential | upper }}_HEADER])

@@ -1,8 +1,6 @@
 {%- from "python_imports.j2" import from_import -%}
-import unittest
-from decimal import Decimal
-
-from pydantic import SecretStr
+{%- include shape("auth_scheme", "test_utils.first_imports") %}
+{%- include shape("auth_scheme", "test_utils.pydantic_imports") %}
 
 {{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name, [cookiecutter.connector_name ~ "_utils as utils"]) }}
 
@@ -46,3 +44,4 @@ class {{ cookiecutter.__class_prefix }}UtilTestCases(unittest.TestCase):
             self.assertTrue(extra["prompt_on_new"])
             self.assertIn("{{ cookiecutter.__display_name }}", extra["prompt"](config_map))
         self.assertEqual(expected_fields, [name for name in type(config_map).model_fields if name != "connector"])
+{%- include shape("auth_scheme", "test_utils.scheme_tests") %}
