@@ -24,6 +24,12 @@ MIN_ORDER_BOOK_DEPTH = 100
 MAX_WHOLE_NUMBER = 999_999_999
 MAX_FEE_LENGTH = 20
 MAX_URL_LENGTH = 2000
+# The rendered constants' MAX_ORDER_ID_LEN, and the longest client order id prefix that leaves room in it: a client
+# order id is the prefix, one letter for the side, four for the pair and a unique suffix (hummingbot's
+# get_new_client_order_id); 16 characters (OKX's broker code, the longest a hummingbot connector uses) leave 11 hex
+# digits for the suffix.
+MAX_ORDER_ID_LEN = 32
+MAX_ORDER_ID_PREFIX_LENGTH = 16
 # The choices, as cookiecutter.json lists them (its first is the default).
 TEMPLATE_PROMPTS = json.loads((Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text())
 USER_STREAM_CHOICES = tuple(TEMPLATE_PROMPTS["user_stream"])
@@ -147,6 +153,15 @@ def check_default_domain(value: Any) -> Checked:
     return value, None
 
 
+def check_client_order_id_prefix(value: Any) -> Checked:
+    """Characters every exchange family accepts in a client order id (Binance, Bybit, KuCoin, Gate.io): A-Z a-z 0-9 - _"""
+    if not isinstance(value, str) or not re.fullmatch(rf"[A-Za-z0-9_-]{{0,{MAX_ORDER_ID_PREFIX_LENGTH}}}", value):
+        return value, (f"client_order_id_prefix {value!r} is invalid: use up to {MAX_ORDER_ID_PREFIX_LENGTH} letters, "
+                       f"digits, '-' or '_' (e.g. x-HBOT), or nothing, so that the order ids fit in MAX_ORDER_ID_LEN "
+                       f"({MAX_ORDER_ID_LEN} characters)")
+    return value, None
+
+
 def check_example_trading_pair(value: Any) -> Checked:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Z0-9]{1,20}-[A-Z0-9]{1,20}", value):
         return value, (f"example_trading_pair {value!r} is invalid: use hummingbot's BASE-QUOTE form in capitals "
@@ -231,6 +246,7 @@ CHECKS: Dict[str, Callable[[Any], Checked]] = {
     "wss_url": check_wss_url,
     "wss_api_url": check_wss_api_url,
     "default_domain": check_default_domain,
+    "client_order_id_prefix": check_client_order_id_prefix,
     "example_trading_pair": check_example_trading_pair,
     "maker_fee": check_maker_fee,
     "taker_fee": check_taker_fee,

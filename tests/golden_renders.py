@@ -49,7 +49,8 @@ ANSWER_SETS: Dict[str, dict] = {
     "defaults": {},
     "every-other-answer": dict(
         connector_name="gate_like", rest_url="https://api.gate-like.io/api/", wss_url="wss://ws.gate-like.io/v4/",
-        wss_api_url="wss://ws-api.gate-like.io/v4", default_domain="io", example_trading_pair="ETH-BTC",
+        wss_api_url="wss://ws-api.gate-like.io/v4", default_domain="io", client_order_id_prefix="t-HBOT",
+        example_trading_pair="ETH-BTC",
         maker_fee="0.002", taker_fee="0.0025", order_book_depth="500", ws_heartbeat_interval="20",
         rate_limit_request_weight_per_minute="1200", rate_limit_orders_per_10_seconds="50",
         rate_limit_orders_per_day="160000", rate_limit_raw_requests_per_5_minutes="6100", user_stream="ws_api",

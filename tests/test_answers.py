@@ -23,6 +23,9 @@ from spot_connector.facts import RENDER_IN_PROGRESS_MARKER
     ("rest_url", "https://API.Acme.com:8443", "https://api.acme.com:8443/"),
     ("wss_url", "wss://stream.acme.com:9443//ws", "wss://stream.acme.com:9443/ws"),
     ("extra_api_keys", " passphrase , memo ", "passphrase,memo"),
+    ("client_order_id_prefix", "", ""),
+    ("client_order_id_prefix", "93027a12dac34fBC", "93027a12dac34fBC"),
+    ("client_order_id_prefix", "t-HBOT_", "t-HBOT_"),
 ])
 def test_accepted_answers_are_normalised(answer, given, normalised):
     answers, errors = checked(**{answer: given})
@@ -55,6 +58,12 @@ def test_accepted_answers_are_normalised(answer, given, normalised):
     ("default_domain", "c" * 41),
     ("example_trading_pair", "B" * 21 + "-USDT"),
     ("hummingbot_root", "/no/such/checkout"),
+    ("client_order_id_prefix", "x" * 17),
+    ("client_order_id_prefix", "x-HBOT "),
+    ("client_order_id_prefix", "hb.ot"),
+    ("client_order_id_prefix", 'x"HBOT'),
+    ("client_order_id_prefix", "hbøt"),
+    ("client_order_id_prefix", None),
     ("_replace_existing", "yes please"),
 ])
 def test_refused_answers_get_one_line_naming_the_prompt(answer, value):
@@ -69,6 +78,23 @@ def test_template_syntax_is_refused_before_anything_else(answer, payload):
     _, errors = checked(**{answer: payload})
     assert errors == [f"{answer} {payload!r} is refused: answers are data, and {{{{, {{% or {{# would run as a "
                       f"template; remove it"]
+
+
+def test_the_longest_order_id_prefix_leaves_room_for_unique_ids():
+    """hummingbot's get_new_client_order_id: prefix, side, four pair letters, then a suffix cut to what is left."""
+    from hummingbot.connector.utils import get_new_client_order_id
+    prefix = "x" * rules.MAX_ORDER_ID_PREFIX_LENGTH
+    assert checked(client_order_id_prefix=prefix)[1] == []
+    ids = {get_new_client_order_id(True, "BTC-USDT", prefix, rules.MAX_ORDER_ID_LEN) for _ in range(1000)}
+    assert len(ids) == 1000
+    assert {len(order_id) for order_id in ids} == {rules.MAX_ORDER_ID_LEN}
+    assert {order_id[:len(prefix) + 5] for order_id in ids} == {prefix + "BBCUT"}  # 11 characters left unique
+
+
+def test_the_order_id_length_is_the_rendered_one(default_workspace):
+    constants = (default_workspace / "hummingbot/connector/exchange/acme/acme_constants.py").read_text()
+    assert f"MAX_ORDER_ID_LEN = {rules.MAX_ORDER_ID_LEN}\n" in constants
+    assert f'HBOT_ORDER_ID_PREFIX = "{TEMPLATE_DEFAULTS["client_order_id_prefix"]}"\n' in constants
 
 
 def test_template_syntax_in_a_name_is_refused_with_everything_derived_from_it():

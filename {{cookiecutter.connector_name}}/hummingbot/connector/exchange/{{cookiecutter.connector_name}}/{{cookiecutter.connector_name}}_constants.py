@@ -4,7 +4,7 @@ from hummingbot.core.data_type.in_flight_order import OrderState
 DEFAULT_DOMAIN = "{{ cookiecutter.default_domain }}"
 
 # TODO({{ cookiecutter.connector_name }}): the broker/client order id prefix and maximum length the exchange accepts.
-HBOT_ORDER_ID_PREFIX = "x-HBOT"
+HBOT_ORDER_ID_PREFIX = "{{ cookiecutter.client_order_id_prefix }}"
 MAX_ORDER_ID_LEN = 32
 
 # TODO({{ cookiecutter.connector_name }}): the headers the exchange reads the API key (and any extra credential) from.
