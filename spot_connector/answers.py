@@ -30,6 +30,13 @@ MAX_URL_LENGTH = 2000
 # digits for the suffix.
 MAX_ORDER_ID_LEN = 32
 MAX_ORDER_ID_PREFIX_LENGTH = 16
+MAX_HEADER_NAME_LENGTH = 64
+MAX_HEADER_VALUE_LENGTH = 128
+# RFC 7230 3.2.6: a header field name is a token of these characters.
+HEADER_NAME_CHARACTERS = set(string.ascii_letters + string.digits + "!#$%&'*+-.^_`|~")
+# Optional text prompts whose emptiness shapes the code: empty renders the partials of templates/<prompt>/none/, any
+# other answer those of templates/<prompt>/yes/ (jinja_guard.shape).
+OPTIONAL_SHAPE_PROMPTS = ("broker_header_name",)
 # The choices, as cookiecutter.json lists them (its first is the default).
 TEMPLATE_PROMPTS = json.loads((Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text())
 USER_STREAM_CHOICES = tuple(TEMPLATE_PROMPTS["user_stream"])
@@ -162,6 +169,29 @@ def check_client_order_id_prefix(value: Any) -> Checked:
     return value, None
 
 
+def check_broker_header_name(value: Any) -> Checked:
+    if value == "":
+        return "", None
+    if (not isinstance(value, str) or not 0 < len(value) <= MAX_HEADER_NAME_LENGTH
+            or not set(value) <= HEADER_NAME_CHARACTERS):
+        return value, (f"broker_header_name {value!r} is invalid: use an HTTP header name of at most "
+                       f"{MAX_HEADER_NAME_LENGTH} characters, an RFC 7230 token (letters, digits, '-' and a few other "
+                       f"symbols; no spaces, colons, quotes or brackets), e.g. X-Broker-Id, or nothing for no "
+                       f"broker header")
+    return value, None
+
+
+def check_broker_header_value(value: Any) -> Checked:
+    """Visible ASCII, less the quote and backslash that would end or escape the Python string literal it is put in."""
+    if value == "":
+        return "", None
+    if (not isinstance(value, str) or len(value) > MAX_HEADER_VALUE_LENGTH
+            or not all("!" <= character <= "~" and character not in "\\\"" for character in value)):
+        return value, (f"broker_header_value {value!r} is invalid: use at most {MAX_HEADER_VALUE_LENGTH} visible ASCII "
+                       f"characters (no spaces, quotes or backslashes), e.g. hummingbot")
+    return value, None
+
+
 def check_example_trading_pair(value: Any) -> Checked:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Z0-9]{1,20}-[A-Z0-9]{1,20}", value):
         return value, (f"example_trading_pair {value!r} is invalid: use hummingbot's BASE-QUOTE form in capitals "
@@ -247,6 +277,8 @@ CHECKS: Dict[str, Callable[[Any], Checked]] = {
     "wss_api_url": check_wss_api_url,
     "default_domain": check_default_domain,
     "client_order_id_prefix": check_client_order_id_prefix,
+    "broker_header_name": check_broker_header_name,
+    "broker_header_value": check_broker_header_value,
     "example_trading_pair": check_example_trading_pair,
     "maker_fee": check_maker_fee,
     "taker_fee": check_taker_fee,
@@ -311,6 +343,15 @@ def with_derived_values(answers: Dict[str, Any]) -> Dict[str, Any]:
     return {**answers, **{key: derive(answers.get(source, "")) for key, (source, derive) in DERIVED.items()}}
 
 
+def check_together(answers: Dict[str, Any]) -> List[str]:
+    """The rules between answers: an optional header or domain, once named, needs its values."""
+    errors = []
+    if answers.get("broker_header_name") and answers.get("broker_header_value", "") == "":
+        errors.append(f"broker_header_value '' is invalid: broker_header_name {answers['broker_header_name']!r} is "
+                      f"set, so give the value the header carries (e.g. hummingbot)")
+    return errors
+
+
 def check_derived(answers: Dict[str, Any], template_defaults: Dict[str, Any], rendered: bool) -> List[str]:
     """
     A derived value is the template's own: before cookiecutter renders the answers, its unrendered default from
@@ -355,6 +396,8 @@ def check_answers(answers: Dict[str, Any], template_defaults: Dict[str, Any],
             normalised[key], error = check(answers[key])
             if error:
                 errors.append(error)
+    if not errors:
+        errors += check_together(normalised)
     errors += check_derived(normalised, template_defaults, rendered)
     root = normalised.get("hummingbot_root")
     if not errors and root and not normalised.get("_replace_existing"):

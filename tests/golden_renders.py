@@ -28,22 +28,35 @@ GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 SUFFIX = ".golden"
 
 
+# The optional answers a variant may set, and the word its id gets for each.
+OPTIONAL_ANSWER_WORDS = {"client_order_id_prefix": "prefix", "broker_header_name": "broker"}
+
+
 def variant_id(answers: dict) -> str:
     return "-".join([
         "timesync" if answers["time_synchronizer"] else "localtime",
         answers["user_stream"],
         "passphrase" if answers["extra_api_keys"] else "nokeys",
         "balance" if answers["balance_channel"] else "nobalance",
+        *[word for key, word in OPTIONAL_ANSWER_WORDS.items() if key in answers],
     ])
 
 
 # Every value of every prompt that shapes the code, in every combination, plus the defaults and a set in which every
-# other answer differs from its default.
+# other answer differs from its default. The optional answers (a client order id prefix, a broker header) are set
+# together, once with each time synchronizer and user stream answer, since their partials nest in those.
+OPTIONAL_ANSWERS = dict(client_order_id_prefix="HBOT-", broker_header_name="X-Gate-Channel-Id",
+                        broker_header_value="hummingbot")
 VARIANTS = [
     dict(connector_name="acme_pro", time_synchronizer=time_sync, user_stream=user_stream, extra_api_keys=extra_keys,
          balance_channel=balance)
     for time_sync, user_stream, extra_keys, balance in itertools.product(
         [True, False], USER_STREAM_CHOICES, ["", "passphrase"], [True, False])
+] + [
+    dict(connector_name="acme_pro", time_synchronizer=True, user_stream=USER_STREAM_CHOICES[0], extra_api_keys="",
+         balance_channel=True, **OPTIONAL_ANSWERS),
+    dict(connector_name="acme_pro", time_synchronizer=False, user_stream=USER_STREAM_CHOICES[1],
+         extra_api_keys="passphrase", balance_channel=False, **OPTIONAL_ANSWERS),
 ]
 ANSWER_SETS: Dict[str, dict] = {
     "defaults": {},

@@ -23,6 +23,7 @@ from spot_connector.answers import RESERVED_NAMES_FILE  # noqa: E402
 NAME_SHAPING_ANSWERS = [
     {},
     {"user_stream": "ws_api", "time_synchronizer": False, "balance_channel": False},
+    {"broker_header_name": "X-Broker-Id", "broker_header_value": "hummingbot"},
 ]
 
 

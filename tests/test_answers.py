@@ -26,6 +26,9 @@ from spot_connector.facts import RENDER_IN_PROGRESS_MARKER
     ("client_order_id_prefix", "", ""),
     ("client_order_id_prefix", "93027a12dac34fBC", "93027a12dac34fBC"),
     ("client_order_id_prefix", "t-HBOT_", "t-HBOT_"),
+    ("broker_header_name", "", ""),
+    ("broker_header_value", "", ""),
+    ("broker_header_value", "unused-without-a-name", "unused-without-a-name"),
 ])
 def test_accepted_answers_are_normalised(answer, given, normalised):
     answers, errors = checked(**{answer: given})
@@ -64,6 +67,19 @@ def test_accepted_answers_are_normalised(answer, given, normalised):
     ("client_order_id_prefix", 'x"HBOT'),
     ("client_order_id_prefix", "hbøt"),
     ("client_order_id_prefix", None),
+    ("broker_header_name", "X Broker"),
+    ("broker_header_name", "X-Broker:"),
+    ("broker_header_name", "X-Broker\r\nX-Evil"),
+    ("broker_header_name", 'X-"Broker"'),
+    ("broker_header_name", "X-Bröker"),
+    ("broker_header_name", "X" * 65),
+    ("broker_header_name", ["X-Broker"]),
+    ("broker_header_value", "hummingbot\r\nX-Evil: 1"),
+    ("broker_header_value", "humming bot"),
+    ("broker_header_value", 'humming"bot'),
+    ("broker_header_value", "humming\\bot"),
+    ("broker_header_value", "hümmingbot"),
+    ("broker_header_value", "x" * 129),
     ("_replace_existing", "yes please"),
 ])
 def test_refused_answers_get_one_line_naming_the_prompt(answer, value):
@@ -95,6 +111,21 @@ def test_the_order_id_length_is_the_rendered_one(default_workspace):
     constants = (default_workspace / "hummingbot/connector/exchange/acme/acme_constants.py").read_text()
     assert f"MAX_ORDER_ID_LEN = {rules.MAX_ORDER_ID_LEN}\n" in constants
     assert f'HBOT_ORDER_ID_PREFIX = "{TEMPLATE_DEFAULTS["client_order_id_prefix"]}"\n' in constants
+
+
+@pytest.mark.parametrize("name, value", [
+    ("X-Gate-Channel-Id", "hummingbot"), ("referer", "Hummingbot"), ("X-BROKER-ID", "2200"),
+    ("X-Odd!#$%&'*+.^_`|~", "!#$%&'()*+,-./:;<=>?@[]^_`{|}~"),
+])
+def test_a_broker_header_in_rfc_7230_shape_is_accepted(name, value):
+    answers, errors = checked(broker_header_name=name, broker_header_value=value)
+    assert errors == [] and (answers["broker_header_name"], answers["broker_header_value"]) == (name, value)
+
+
+def test_a_broker_header_name_needs_its_value():
+    _, errors = checked(broker_header_name="X-Broker-Id")
+    assert errors == ["broker_header_value '' is invalid: broker_header_name 'X-Broker-Id' is set, so give the value "
+                      "the header carries (e.g. hummingbot)"]
 
 
 def test_template_syntax_in_a_name_is_refused_with_everything_derived_from_it():

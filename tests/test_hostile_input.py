@@ -132,7 +132,7 @@ def render_ok(sandbox: Sandbox, output_dir: Path, *answers: str, **kwargs) -> su
 # ---- 1. answers that would run as code ----
 # Text prompts: cookiecutter itself converts a yes/no or choice answer given as an argument, before any check.
 PAYLOAD_PROMPTS = ["connector_name", "rest_url", "maker_fee", "order_book_depth", "extra_api_keys", "hummingbot_root",
-                   "default_domain", "client_order_id_prefix"]
+                   "default_domain", "client_order_id_prefix", "broker_header_name", "broker_header_value"]
 
 
 @pytest.mark.parametrize("prompt", PAYLOAD_PROMPTS)
@@ -394,6 +394,9 @@ REFUSED_ANSWERS = [
     ("rest_url", "https://user:hunter2@api.acme.com/api/"), ("wss_url", "wss://stream.acme.com/ws hunter2"),
     ("wss_api_url", "wss://ws-api.acme.com/ws\x07hunter2"), ("rest_url", "https://äpi.acme.com/hunter2/"),
     ("client_order_id_prefix", 'x"+__import__("os").system("hunter2")+"'),
+    ("broker_header_name", "X-Broker: hunter2"),
+    ("broker_header_value", 'x"+__import__("os").system("hunter2")+"'),
+    ("broker_header_value", "hummingbot\r\nAuthorization: hunter2"),
 ]
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from rendering import TEMPLATE_ROOT
 
+from spot_connector.answers import OPTIONAL_SHAPE_PROMPTS
+
 PARTIALS = TEMPLATE_ROOT / "templates"
 WORKSPACE_TEMPLATE = TEMPLATE_ROOT / "{{cookiecutter.connector_name}}"
 PROMPTS = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
@@ -19,6 +21,8 @@ SHAPE_CALL = re.compile(r"""shape\("(\w+)", "([\w.]+)"\)""")
 
 def prompt_values(prompt: str):
     default = PROMPTS[prompt]
+    if prompt in OPTIONAL_SHAPE_PROMPTS:
+        return ["none", "yes"]
     return ["yes", "no"] if isinstance(default, bool) else list(default)
 
 
@@ -28,9 +32,10 @@ def shape_calls():
 
 
 def test_shape_prompts_are_prompts_with_a_fixed_set_of_values():
-    assert SHAPE_PROMPTS == ["balance_channel", "time_synchronizer", "user_stream"]
+    assert SHAPE_PROMPTS == ["balance_channel", "broker_header_name", "time_synchronizer", "user_stream"]
     for prompt in SHAPE_PROMPTS:
-        assert isinstance(PROMPTS[prompt], (bool, list)), prompt
+        # an optional text prompt shapes the code by being empty (its default) or not
+        assert isinstance(PROMPTS[prompt], (bool, list)) or (prompt in OPTIONAL_SHAPE_PROMPTS and PROMPTS[prompt] == ""), prompt
 
 
 @pytest.mark.parametrize("prompt", SHAPE_PROMPTS)

@@ -1,7 +1,8 @@
 """
 Every combination of the answers that shape the connector renders lint-clean and passes its own suite.
 
-time_synchronizer x user_stream x extra_api_keys x balance_channel: 16 renders, each tested as a user would run it.
+time_synchronizer x user_stream x extra_api_keys x balance_channel: 16 renders, and two more that set the optional
+answers (golden_renders.OPTIONAL_ANSWERS), each tested as a user would run it.
 """
 import re
 from pathlib import Path
@@ -46,6 +47,13 @@ def test_variant_renders_clean_code_and_passes_its_suite(variant):
         assert "passphrase: str" in sources[f"{NAME}_auth.py"]
     if not answers["balance_channel"]:
         assert "self.real_time_balance_update = False" in sources[f"{NAME}_exchange.py"]
+    if "client_order_id_prefix" in answers:
+        assert f'HBOT_ORDER_ID_PREFIX = "{answers["client_order_id_prefix"]}"' in sources[f"{NAME}_constants.py"]
+    if answers.get("broker_header_name"):
+        assert f'BROKER_HEADER_NAME = "{answers["broker_header_name"]}"' in sources[f"{NAME}_constants.py"]
+        factories = 2 if answers["time_synchronizer"] else 1  # with time sync, the server time request's factory too
+        assert sources[f"{NAME}_web_utils.py"].count("BrokerHeaderRESTPreProcessor()") == factories
+        assert "def test_every_rest_request_carries_the_broker_header" in sources[f"test_{NAME}_web_utils.py"]
 
     outcome = run_rendered_suite(workspace)
     assert outcome["returncode"] == 0, outcome["output"]

@@ -12,6 +12,7 @@ API_KEY_HEADER = "X-MBX-APIKEY"
 {%- for credential in cookiecutter.extra_api_keys | extra_credentials %}
 {{ credential | upper }}_HEADER = "X-{{ credential | upper | replace('_', '-') }}"
 {%- endfor %}
+{%- include shape("broker_header_name", "constants.broker_header") %}
 
 # Base URL: the web utils fill {} with the domain
 # TODO({{ cookiecutter.connector_name }}): other domains whose URLs differ in more than that need URLs of their own.

@@ -7,6 +7,7 @@ from hummingbot.core.api_throttler.async_throttler import AsyncThrottler
 from hummingbot.core.web_assistant.auth import AuthBase
 {%- include shape("time_synchronizer", "web_utils.web_assistant_imports") %}
 from hummingbot.core.web_assistant.web_assistants_factory import WebAssistantsFactory
+{%- include shape("broker_header_name", "web_utils.pre_processor") %}
 
 
 def public_rest_url(path_url: str, domain: str = CONSTANTS.DEFAULT_DOMAIN) -> str:
