@@ -36,7 +36,10 @@ MAX_HEADER_VALUE_LENGTH = 128
 HEADER_NAME_CHARACTERS = set(string.ascii_letters + string.digits + "!#$%&'*+-.^_`|~")
 # Optional text prompts whose emptiness shapes the code: empty renders the partials of templates/<prompt>/none/, any
 # other answer those of templates/<prompt>/yes/ (jinja_guard.shape).
-OPTIONAL_SHAPE_PROMPTS = ("broker_header_name",)
+OPTIONAL_SHAPE_PROMPTS = ("testnet_domain", "broker_header_name")
+# The other domain the rendered web utils tests build URLs for (test_urls_follow_the_domain): a testnet domain of that
+# name would take those URLs over.
+RENDERED_TEST_DOMAIN = "test"
 # The choices, as cookiecutter.json lists them (its first is the default).
 TEMPLATE_PROMPTS = json.loads((Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text())
 USER_STREAM_CHOICES = tuple(TEMPLATE_PROMPTS["user_stream"])
@@ -131,9 +134,9 @@ def _check_url(answer: str, value: Any, schemes: Tuple[str, ...]) -> Checked:
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, "", "")), None
 
 
-def check_rest_url(value: Any) -> Checked:
+def check_rest_url(value: Any, answer: str = "rest_url") -> Checked:
     """The base the web utils append `v3/<path>` to: it ends in exactly one slash and not in the version itself."""
-    url, error = _check_url("rest_url", value, ("https", "http"))
+    url, error = _check_url(answer, value, ("https", "http"))
     if error:
         return url, error
     parts = urlsplit(url)
@@ -152,11 +155,34 @@ def check_wss_api_url(value: Any) -> Checked:
     return _check_url("wss_api_url", value, ("wss", "ws"))
 
 
+def check_testnet_rest_url(value: Any) -> Checked:
+    """Empty (no testnet domain), or a URL under the rules of rest_url."""
+    return ("", None) if value == "" else check_rest_url(value, "testnet_rest_url")
+
+
+def check_testnet_wss_url(value: Any) -> Checked:
+    return ("", None) if value == "" else _check_url("testnet_wss_url", value, ("wss", "ws"))
+
+
+def check_testnet_wss_api_url(value: Any) -> Checked:
+    return ("", None) if value == "" else _check_url("testnet_wss_api_url", value, ("wss", "ws"))
+
+
 # ---- plain values ----
 def check_default_domain(value: Any) -> Checked:
     if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,39}", value):
         return value, (f"default_domain {value!r} is invalid: use up to 40 lowercase letters, digits, '.', '-' or '_' "
                        f"(e.g. com)")
+    return value, None
+
+
+def check_testnet_domain(value: Any) -> Checked:
+    if value == "":
+        return "", None
+    if not _is_snake_case_identifier(value) or len(value) > MAX_CONNECTOR_NAME_LENGTH or value == RENDERED_TEST_DOMAIN:
+        return value, (f"testnet_domain {value!r} is invalid: use lowercase snake_case of at most "
+                       f"{MAX_CONNECTOR_NAME_LENGTH} characters other than {RENDERED_TEST_DOMAIN} (e.g. testnet), or "
+                       f"nothing for no second domain")
     return value, None
 
 
@@ -276,6 +302,10 @@ CHECKS: Dict[str, Callable[[Any], Checked]] = {
     "wss_url": check_wss_url,
     "wss_api_url": check_wss_api_url,
     "default_domain": check_default_domain,
+    "testnet_domain": check_testnet_domain,
+    "testnet_rest_url": check_testnet_rest_url,
+    "testnet_wss_url": check_testnet_wss_url,
+    "testnet_wss_api_url": check_testnet_wss_api_url,
     "client_order_id_prefix": check_client_order_id_prefix,
     "broker_header_name": check_broker_header_name,
     "broker_header_value": check_broker_header_value,
@@ -346,6 +376,15 @@ def with_derived_values(answers: Dict[str, Any]) -> Dict[str, Any]:
 def check_together(answers: Dict[str, Any]) -> List[str]:
     """The rules between answers: an optional header or domain, once named, needs its values."""
     errors = []
+    testnet = answers.get("testnet_domain", "")
+    if testnet and testnet == answers.get("default_domain"):
+        errors.append(f"testnet_domain {testnet!r} is invalid: it is the default_domain; name the second domain "
+                      f"differently (e.g. testnet)")
+    wanted = ["testnet_rest_url", "testnet_wss_url"] + (["testnet_wss_api_url"] if answers.get("user_stream") == "ws_api"
+                                                        else [])
+    errors += [f"{answer} '' is invalid: testnet_domain {testnet!r} is set, so give that domain's URL "
+               f"(the rules of {answer[len('testnet_'):]} apply)"
+               for answer in wanted if testnet and answers.get(answer, "") == ""]
     if answers.get("broker_header_name") and answers.get("broker_header_value", "") == "":
         errors.append(f"broker_header_value '' is invalid: broker_header_name {answers['broker_header_name']!r} is "
                       f"set, so give the value the header carries (e.g. hummingbot)")

@@ -29,7 +29,7 @@ SUFFIX = ".golden"
 
 
 # The optional answers a variant may set, and the word its id gets for each.
-OPTIONAL_ANSWER_WORDS = {"client_order_id_prefix": "prefix", "broker_header_name": "broker"}
+OPTIONAL_ANSWER_WORDS = {"client_order_id_prefix": "prefix", "broker_header_name": "broker", "testnet_domain": "testnet"}
 
 
 def variant_id(answers: dict) -> str:
@@ -43,10 +43,13 @@ def variant_id(answers: dict) -> str:
 
 
 # Every value of every prompt that shapes the code, in every combination, plus the defaults and a set in which every
-# other answer differs from its default. The optional answers (a client order id prefix, a broker header) are set
-# together, once with each time synchronizer and user stream answer, since their partials nest in those.
+# other answer differs from its default. The optional answers (a client order id prefix, a broker header, a testnet
+# domain) are set together, once with each time synchronizer and user stream answer, since their partials nest in those.
 OPTIONAL_ANSWERS = dict(client_order_id_prefix="HBOT-", broker_header_name="X-Gate-Channel-Id",
-                        broker_header_value="hummingbot")
+                        broker_header_value="hummingbot", testnet_domain="testnet",
+                        testnet_rest_url="https://api-testnet.acme-pro.com/api/",
+                        testnet_wss_url="wss://stream-testnet.acme-pro.com/ws",
+                        testnet_wss_api_url="wss://ws-api-testnet.acme-pro.com/ws-api/v3")
 VARIANTS = [
     dict(connector_name="acme_pro", time_synchronizer=time_sync, user_stream=user_stream, extra_api_keys=extra_keys,
          balance_channel=balance)

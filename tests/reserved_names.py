@@ -23,7 +23,9 @@ from spot_connector.answers import RESERVED_NAMES_FILE  # noqa: E402
 NAME_SHAPING_ANSWERS = [
     {},
     {"user_stream": "ws_api", "time_synchronizer": False, "balance_channel": False},
-    {"broker_header_name": "X-Broker-Id", "broker_header_value": "hummingbot"},
+    {"broker_header_name": "X-Broker-Id", "broker_header_value": "hummingbot", "user_stream": "ws_api",
+     "testnet_domain": "testnet", "testnet_rest_url": "https://api-testnet.acme.com/api/",
+     "testnet_wss_url": "wss://stream-testnet.acme.com/ws", "testnet_wss_api_url": "wss://ws-api-testnet.acme.com/ws"},
 ]
 
 

@@ -29,6 +29,11 @@ from spot_connector.facts import RENDER_IN_PROGRESS_MARKER
     ("broker_header_name", "", ""),
     ("broker_header_value", "", ""),
     ("broker_header_value", "unused-without-a-name", "unused-without-a-name"),
+    ("testnet_domain", "", ""),
+    ("testnet_rest_url", "", ""),
+    ("testnet_rest_url", "https://API-testnet.Acme.com//api/v3", "https://api-testnet.acme.com/api/"),
+    ("testnet_wss_url", "wss://stream-testnet.acme.com:9443//ws", "wss://stream-testnet.acme.com:9443/ws"),
+    ("testnet_wss_api_url", "wss://ws-api-testnet.acme.com/ws-api/v3", "wss://ws-api-testnet.acme.com/ws-api/v3"),
 ])
 def test_accepted_answers_are_normalised(answer, given, normalised):
     answers, errors = checked(**{answer: given})
@@ -80,6 +85,15 @@ def test_accepted_answers_are_normalised(answer, given, normalised):
     ("broker_header_value", "humming\\bot"),
     ("broker_header_value", "hümmingbot"),
     ("broker_header_value", "x" * 129),
+    ("testnet_domain", "Testnet"),
+    ("testnet_domain", "test-net"),
+    ("testnet_domain", "test"),
+    ("testnet_domain", "class"),
+    ("testnet_domain", "t" * 41),
+    ("testnet_rest_url", "wss://api-testnet.acme.com/api/"),
+    ("testnet_rest_url", "https://user:password@api-testnet.acme.com/api/"),
+    ("testnet_wss_url", "https://stream-testnet.acme.com/ws"),
+    ("testnet_wss_api_url", "wss://ws-api-testnet.acme.com/ws?x=1"),
     ("_replace_existing", "yes please"),
 ])
 def test_refused_answers_get_one_line_naming_the_prompt(answer, value):
@@ -120,6 +134,32 @@ def test_the_order_id_length_is_the_rendered_one(default_workspace):
 def test_a_broker_header_in_rfc_7230_shape_is_accepted(name, value):
     answers, errors = checked(broker_header_name=name, broker_header_value=value)
     assert errors == [] and (answers["broker_header_name"], answers["broker_header_value"]) == (name, value)
+
+
+TESTNET_URLS = dict(testnet_rest_url="https://api-testnet.acme.com/api/",
+                    testnet_wss_url="wss://stream-testnet.acme.com/ws",
+                    testnet_wss_api_url="wss://ws-api-testnet.acme.com/ws-api/v3")
+
+
+def test_a_testnet_domain_with_its_urls_is_accepted():
+    answers, errors = checked(testnet_domain="testnet", **TESTNET_URLS)
+    assert errors == [] and answers["testnet_domain"] == "testnet"
+
+
+def test_a_testnet_domain_is_not_the_default_domain():
+    _, errors = checked(testnet_domain="main", default_domain="main", **TESTNET_URLS)
+    assert errors == ["testnet_domain 'main' is invalid: it is the default_domain; name the second domain differently "
+                      "(e.g. testnet)"]
+
+
+@pytest.mark.parametrize("user_stream, wanted", [
+    ("listen_key", ["testnet_rest_url", "testnet_wss_url"]),
+    ("ws_api", ["testnet_rest_url", "testnet_wss_url", "testnet_wss_api_url"]),
+])
+def test_a_testnet_domain_needs_its_urls(user_stream, wanted):
+    _, errors = checked(testnet_domain="testnet", user_stream=user_stream)
+    assert errors == [f"{answer} '' is invalid: testnet_domain 'testnet' is set, so give that domain's URL (the rules "
+                      f"of {answer[len('testnet_'):]} apply)" for answer in wanted]
 
 
 def test_a_broker_header_name_needs_its_value():

@@ -2,7 +2,8 @@
 Every combination of the answers that shape the connector renders lint-clean and passes its own suite.
 
 time_synchronizer x user_stream x extra_api_keys x balance_channel: 16 renders, and two more that set the optional
-answers (golden_renders.OPTIONAL_ANSWERS), each tested as a user would run it.
+answers (golden_renders.OPTIONAL_ANSWERS: order id prefix, broker header, testnet domain), each tested as a user would
+run it.
 """
 import re
 from pathlib import Path
@@ -54,6 +55,13 @@ def test_variant_renders_clean_code_and_passes_its_suite(variant):
         factories = 2 if answers["time_synchronizer"] else 1  # with time sync, the server time request's factory too
         assert sources[f"{NAME}_web_utils.py"].count("BrokerHeaderRESTPreProcessor()") == factories
         assert "def test_every_rest_request_carries_the_broker_header" in sources[f"test_{NAME}_web_utils.py"]
+    if answers.get("testnet_domain"):
+        other = f"{NAME}_{answers['testnet_domain']}"
+        assert f'OTHER_DOMAINS = ["{other}"]' in sources[f"{NAME}_utils.py"]
+        assert f'TESTNET_REST_URL = "{answers["testnet_rest_url"]}"' in sources[f"{NAME}_constants.py"]
+        assert "ws_url=web_utils.wss_url(self._domain)" in sources[f"{NAME}_api_order_book_data_source.py"]
+        assert "def test_hummingbot_hands_the_testnet_keys_to_the_exchange_with_its_domain" in sources[
+            f"test_{NAME}_utils.py"]
 
     outcome = run_rendered_suite(workspace)
     assert outcome["returncode"] == 0, outcome["output"]

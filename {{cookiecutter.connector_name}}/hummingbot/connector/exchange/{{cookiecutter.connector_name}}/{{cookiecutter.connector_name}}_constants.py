@@ -19,6 +19,7 @@ API_KEY_HEADER = "X-MBX-APIKEY"
 REST_URL = "{{ cookiecutter.rest_url | domain_url(cookiecutter.default_domain) }}"
 WSS_URL = "{{ cookiecutter.wss_url | domain_url(cookiecutter.default_domain) }}"
 {%- include shape("user_stream", "constants.urls") %}
+{%- include shape("testnet_domain", "constants.testnet_urls") %}
 
 PUBLIC_API_VERSION = "v3"
 PRIVATE_API_VERSION = "v3"

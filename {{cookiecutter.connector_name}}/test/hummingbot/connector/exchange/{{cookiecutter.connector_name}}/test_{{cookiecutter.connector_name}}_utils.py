@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from pydantic import SecretStr
 
+{%- include shape("testnet_domain", "test_utils.imports") %}
 {{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name, [cookiecutter.connector_name ~ "_utils as utils"]) }}
 
 
@@ -46,3 +47,4 @@ class {{ cookiecutter.__class_prefix }}UtilTestCases(unittest.TestCase):
             self.assertTrue(extra["prompt_on_new"])
             self.assertIn("{{ cookiecutter.__display_name }}", extra["prompt"](config_map))
         self.assertEqual(expected_fields, [name for name in type(config_map).model_fields if name != "connector"])
+{%- include shape("testnet_domain", "test_utils.tests") %}
