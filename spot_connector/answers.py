@@ -187,7 +187,7 @@ def check_testnet_domain(value: Any) -> Checked:
 
 
 def check_client_order_id_prefix(value: Any) -> Checked:
-    """Characters every exchange family accepts in a client order id (Binance, Bybit, KuCoin, Gate.io): A-Z a-z 0-9 - _"""
+    """The characters Binance, Bybit, KuCoin and Gate.io all accept in a client order id: A-Z a-z 0-9 - _"""
     if not isinstance(value, str) or not re.fullmatch(rf"[A-Za-z0-9_-]{{0,{MAX_ORDER_ID_PREFIX_LENGTH}}}", value):
         return value, (f"client_order_id_prefix {value!r} is invalid: use up to {MAX_ORDER_ID_PREFIX_LENGTH} letters, "
                        f"digits, '-' or '_' (e.g. x-HBOT), or nothing, so that the order ids fit in MAX_ORDER_ID_LEN "
@@ -380,14 +380,17 @@ def check_together(answers: Dict[str, Any]) -> List[str]:
     if testnet and testnet == answers.get("default_domain"):
         errors.append(f"testnet_domain {testnet!r} is invalid: it is the default_domain; name the second domain "
                       f"differently (e.g. testnet)")
-    wanted = ["testnet_rest_url", "testnet_wss_url"] + (["testnet_wss_api_url"] if answers.get("user_stream") == "ws_api"
-                                                        else [])
-    errors += [f"{answer} '' is invalid: testnet_domain {testnet!r} is set, so give that domain's URL "
-               f"(the rules of {answer[len('testnet_'):]} apply)"
-               for answer in wanted if testnet and answers.get(answer, "") == ""]
-    if answers.get("broker_header_name") and answers.get("broker_header_value", "") == "":
-        errors.append(f"broker_header_value '' is invalid: broker_header_name {answers['broker_header_name']!r} is "
-                      f"set, so give the value the header carries (e.g. hummingbot)")
+    wanted = ["testnet_rest_url", "testnet_wss_url"]
+    if answers.get("user_stream") == "ws_api":
+        wanted.append("testnet_wss_api_url")
+    missing = [answer for answer in wanted if answers.get(answer, "") == ""]
+    if testnet and missing and testnet != answers.get("default_domain"):
+        errors.append(f"testnet_domain {testnet!r} is invalid: give its URLs too ({', '.join(missing)}, under the "
+                      f"rules of rest_url, wss_url and wss_api_url), or nothing for no second domain")
+    name = answers.get("broker_header_name")
+    if name and answers.get("broker_header_value", "") == "":
+        errors.append(f"broker_header_name {name!r} is invalid: give broker_header_value too (e.g. hummingbot), or "
+                      f"leave both empty")
     return errors
 
 

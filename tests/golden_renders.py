@@ -29,7 +29,8 @@ SUFFIX = ".golden"
 
 
 # The optional answers a variant may set, and the word its id gets for each.
-OPTIONAL_ANSWER_WORDS = {"client_order_id_prefix": "prefix", "broker_header_name": "broker", "testnet_domain": "testnet"}
+OPTIONAL_ANSWER_WORDS = {"client_order_id_prefix": "prefix", "broker_header_name": "broker",
+                         "testnet_domain": "testnet"}
 
 
 def variant_id(answers: dict) -> str:

@@ -158,14 +158,14 @@ def test_a_testnet_domain_is_not_the_default_domain():
 ])
 def test_a_testnet_domain_needs_its_urls(user_stream, wanted):
     _, errors = checked(testnet_domain="testnet", user_stream=user_stream)
-    assert errors == [f"{answer} '' is invalid: testnet_domain 'testnet' is set, so give that domain's URL (the rules "
-                      f"of {answer[len('testnet_'):]} apply)" for answer in wanted]
+    assert errors == [f"testnet_domain 'testnet' is invalid: give its URLs too ({', '.join(wanted)}, under the rules "
+                      f"of rest_url, wss_url and wss_api_url), or nothing for no second domain"]
 
 
 def test_a_broker_header_name_needs_its_value():
     _, errors = checked(broker_header_name="X-Broker-Id")
-    assert errors == ["broker_header_value '' is invalid: broker_header_name 'X-Broker-Id' is set, so give the value "
-                      "the header carries (e.g. hummingbot)"]
+    assert errors == ["broker_header_name 'X-Broker-Id' is invalid: give broker_header_value too (e.g. hummingbot), or "
+                      "leave both empty"]
 
 
 def test_template_syntax_in_a_name_is_refused_with_everything_derived_from_it():

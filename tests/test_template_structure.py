@@ -32,10 +32,12 @@ def shape_calls():
 
 
 def test_shape_prompts_are_prompts_with_a_fixed_set_of_values():
-    assert SHAPE_PROMPTS == ["balance_channel", "broker_header_name", "testnet_domain", "time_synchronizer", "user_stream"]
+    assert SHAPE_PROMPTS == ["balance_channel", "broker_header_name", "testnet_domain", "time_synchronizer",
+                             "user_stream"]
     for prompt in SHAPE_PROMPTS:
         # an optional text prompt shapes the code by being empty (its default) or not
-        assert isinstance(PROMPTS[prompt], (bool, list)) or (prompt in OPTIONAL_SHAPE_PROMPTS and PROMPTS[prompt] == ""), prompt
+        optional = prompt in OPTIONAL_SHAPE_PROMPTS and PROMPTS[prompt] == ""
+        assert isinstance(PROMPTS[prompt], (bool, list)) or optional, prompt
 
 
 @pytest.mark.parametrize("prompt", SHAPE_PROMPTS)
