@@ -24,6 +24,22 @@ MIN_ORDER_BOOK_DEPTH = 100
 MAX_WHOLE_NUMBER = 999_999_999
 MAX_FEE_LENGTH = 20
 MAX_URL_LENGTH = 2000
+# The rendered constants' MAX_ORDER_ID_LEN, and the longest client order id prefix that leaves room in it: a client
+# order id is the prefix, one letter for the side, four for the pair and a unique suffix (hummingbot's
+# get_new_client_order_id); 16 characters (OKX's broker code, the longest a hummingbot connector uses) leave 11 hex
+# digits for the suffix.
+MAX_ORDER_ID_LEN = 32
+MAX_ORDER_ID_PREFIX_LENGTH = 16
+MAX_HEADER_NAME_LENGTH = 64
+MAX_HEADER_VALUE_LENGTH = 128
+# RFC 7230 3.2.6: a header field name is a token of these characters.
+HEADER_NAME_CHARACTERS = set(string.ascii_letters + string.digits + "!#$%&'*+-.^_`|~")
+# Optional text prompts whose emptiness shapes the code: empty renders the partials of templates/<prompt>/none/, any
+# other answer those of templates/<prompt>/yes/ (jinja_guard.shape).
+OPTIONAL_SHAPE_PROMPTS = ("testnet_domain", "broker_header_name")
+# The other domain the rendered web utils tests build URLs for (test_urls_follow_the_domain): a testnet domain of that
+# name would take those URLs over.
+RENDERED_TEST_DOMAIN = "test"
 # The choices, as cookiecutter.json lists them (its first is the default).
 TEMPLATE_PROMPTS = json.loads((Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text())
 USER_STREAM_CHOICES = tuple(TEMPLATE_PROMPTS["user_stream"])
@@ -122,9 +138,9 @@ def _check_url(answer: str, value: Any, schemes: Tuple[str, ...]) -> Checked:
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, "", "")), None
 
 
-def check_rest_url(value: Any) -> Checked:
+def check_rest_url(value: Any, answer: str = "rest_url") -> Checked:
     """The base the web utils append `v3/<path>` to: it ends in exactly one slash and not in the version itself."""
-    url, error = _check_url("rest_url", value, ("https", "http"))
+    url, error = _check_url(answer, value, ("https", "http"))
     if error:
         return url, error
     parts = urlsplit(url)
@@ -143,11 +159,66 @@ def check_wss_api_url(value: Any) -> Checked:
     return _check_url("wss_api_url", value, ("wss", "ws"))
 
 
+def check_testnet_rest_url(value: Any) -> Checked:
+    """Empty (no testnet domain), or a URL under the rules of rest_url."""
+    return ("", None) if value == "" else check_rest_url(value, "testnet_rest_url")
+
+
+def check_testnet_wss_url(value: Any) -> Checked:
+    return ("", None) if value == "" else _check_url("testnet_wss_url", value, ("wss", "ws"))
+
+
+def check_testnet_wss_api_url(value: Any) -> Checked:
+    return ("", None) if value == "" else _check_url("testnet_wss_api_url", value, ("wss", "ws"))
+
+
 # ---- plain values ----
 def check_default_domain(value: Any) -> Checked:
     if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,39}", value):
         return value, (f"default_domain {value!r} is invalid: use up to 40 lowercase letters, digits, '.', '-' or '_' "
                        f"(e.g. com)")
+    return value, None
+
+
+def check_testnet_domain(value: Any) -> Checked:
+    if value == "":
+        return "", None
+    if not _is_snake_case_identifier(value) or len(value) > MAX_CONNECTOR_NAME_LENGTH or value == RENDERED_TEST_DOMAIN:
+        return value, (f"testnet_domain {value!r} is invalid: use lowercase snake_case of at most "
+                       f"{MAX_CONNECTOR_NAME_LENGTH} characters other than {RENDERED_TEST_DOMAIN} (e.g. testnet), or "
+                       f"nothing for no second domain")
+    return value, None
+
+
+def check_client_order_id_prefix(value: Any) -> Checked:
+    """The characters Binance, Bybit, KuCoin and Gate.io all accept in a client order id: A-Z a-z 0-9 - _"""
+    if not isinstance(value, str) or not re.fullmatch(rf"[A-Za-z0-9_-]{{0,{MAX_ORDER_ID_PREFIX_LENGTH}}}", value):
+        return value, (f"client_order_id_prefix {value!r} is invalid: use up to {MAX_ORDER_ID_PREFIX_LENGTH} letters, "
+                       f"digits, '-' or '_' (e.g. x-HBOT), or nothing, so that the order ids fit in MAX_ORDER_ID_LEN "
+                       f"({MAX_ORDER_ID_LEN} characters)")
+    return value, None
+
+
+def check_broker_header_name(value: Any) -> Checked:
+    if value == "":
+        return "", None
+    if (not isinstance(value, str) or not 0 < len(value) <= MAX_HEADER_NAME_LENGTH
+            or not set(value) <= HEADER_NAME_CHARACTERS):
+        return value, (f"broker_header_name {value!r} is invalid: use an HTTP header name of at most "
+                       f"{MAX_HEADER_NAME_LENGTH} characters, an RFC 7230 token (letters, digits, '-' and a few other "
+                       f"symbols; no spaces, colons, quotes or brackets), e.g. X-Broker-Id, or nothing for no "
+                       f"broker header")
+    return value, None
+
+
+def check_broker_header_value(value: Any) -> Checked:
+    """Visible ASCII, less the quote and backslash that would end or escape the Python string literal it is put in."""
+    if value == "":
+        return "", None
+    if (not isinstance(value, str) or len(value) > MAX_HEADER_VALUE_LENGTH
+            or not all("!" <= character <= "~" and character not in "\\\"" for character in value)):
+        return value, (f"broker_header_value {value!r} is invalid: use at most {MAX_HEADER_VALUE_LENGTH} visible ASCII "
+                       f"characters (no spaces, quotes or backslashes), e.g. hummingbot")
     return value, None
 
 
@@ -248,6 +319,13 @@ CHECKS: Dict[str, Callable[[Any], Checked]] = {
     "wss_url": check_wss_url,
     "wss_api_url": check_wss_api_url,
     "default_domain": check_default_domain,
+    "testnet_domain": check_testnet_domain,
+    "testnet_rest_url": check_testnet_rest_url,
+    "testnet_wss_url": check_testnet_wss_url,
+    "testnet_wss_api_url": check_testnet_wss_api_url,
+    "client_order_id_prefix": check_client_order_id_prefix,
+    "broker_header_name": check_broker_header_name,
+    "broker_header_value": check_broker_header_value,
     "example_trading_pair": check_example_trading_pair,
     "maker_fee": check_maker_fee,
     "taker_fee": check_taker_fee,
@@ -368,6 +446,27 @@ def with_derived_values(answers: Dict[str, Any]) -> Dict[str, Any]:
     return {**answers, **{key: _derive(answers, key) for key in DERIVED}}
 
 
+def check_together(answers: Dict[str, Any]) -> List[str]:
+    """The rules between answers: an optional header or domain, once named, needs its values."""
+    errors = []
+    testnet = answers.get("testnet_domain", "")
+    if testnet and testnet == answers.get("default_domain"):
+        errors.append(f"testnet_domain {testnet!r} is invalid: it is the default_domain; name the second domain "
+                      f"differently (e.g. testnet)")
+    wanted = ["testnet_rest_url", "testnet_wss_url"]
+    if answers.get("user_stream") == "ws_api":
+        wanted.append("testnet_wss_api_url")
+    missing = [answer for answer in wanted if answers.get(answer, "") == ""]
+    if testnet and missing and testnet != answers.get("default_domain"):
+        errors.append(f"testnet_domain {testnet!r} is invalid: give its URLs too ({', '.join(missing)}, under the "
+                      f"rules of rest_url, wss_url and wss_api_url), or nothing for no second domain")
+    name = answers.get("broker_header_name")
+    if name and answers.get("broker_header_value", "") == "":
+        errors.append(f"broker_header_name {name!r} is invalid: give broker_header_value too (e.g. hummingbot), or "
+                      f"leave both empty")
+    return errors
+
+
 def check_derived(answers: Dict[str, Any], template_defaults: Dict[str, Any], rendered: bool) -> List[str]:
     """
     A derived value is the template's own: before cookiecutter renders the answers, its unrendered default from
@@ -420,6 +519,8 @@ def check_answers(answers: Dict[str, Any], template_defaults: Dict[str, Any],
             normalised[key], error = check(answers[key])
             if error:
                 errors.append(error)
+    if not errors:
+        errors += check_together(normalised)
     errors += check_derived(normalised, template_defaults, rendered)
     root = normalised.get("hummingbot_root")
     if not errors and root and not normalised.get("_replace_existing"):

@@ -163,11 +163,14 @@ def guard(context: Dict[str, Any]) -> None:
 def shape(context, prompt: str, point: str) -> str:
     """
     The partial that renders `point` for the answer given to the shape prompt `prompt`:
-    templates/<prompt>/<value>/<point>.j2, a yes/no answer being `yes` or `no` (docs/architecture.md).
+    templates/<prompt>/<value>/<point>.j2, a yes/no answer being `yes` or `no`, and an optional text answer
+    (answers.OPTIONAL_SHAPE_PROMPTS) `none` when empty and `yes` otherwise (docs/architecture.md).
     """
     value = context["cookiecutter"][prompt]
     if isinstance(value, bool):
         value = "yes" if value else "no"
+    elif prompt in answer_rules.OPTIONAL_SHAPE_PROMPTS:
+        value = "yes" if value else "none"
     return f"{prompt}/{value}/{point}.j2"
 
 

@@ -28,6 +28,11 @@ GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 SUFFIX = ".golden"
 
 
+# The optional answers a variant may set, and the word its id gets for each.
+OPTIONAL_ANSWER_WORDS = {"client_order_id_prefix": "prefix", "broker_header_name": "broker",
+                         "testnet_domain": "testnet"}
+
+
 def variant_id(answers: dict) -> str:
     """The shape answers in a name; the auth answers appear only when they differ from the defaults."""
     return "-".join([
@@ -38,6 +43,7 @@ def variant_id(answers: dict) -> str:
         answers["extra_api_keys"].replace(",", "+") or "nokeys",
         "balance" if answers["balance_channel"] else "nobalance",
         *(["secret_key"] if answers.get("api_secret_field") == "secret_key" else []),
+        *[word for key, word in OPTIONAL_ANSWER_WORDS.items() if key in answers],
     ])
 
 
@@ -57,20 +63,35 @@ def auth_variants() -> List[dict]:
     return variants
 
 
-# Every value of every prompt that shapes the code but auth_scheme and api_secret_field, in every combination; every
-# auth_scheme with every user_stream (auth_variants); the defaults and a set in which every other answer differs from
-# its default.
+# The optional answers (a client order id prefix, a broker header, a testnet domain) are set together, once with
+# each time synchronizer and user stream answer, since their partials nest in those.
+OPTIONAL_ANSWERS = dict(client_order_id_prefix="HBOT-", broker_header_name="X-Gate-Channel-Id",
+                        broker_header_value="hummingbot", testnet_domain="testnet",
+                        testnet_rest_url="https://api-testnet.acme-pro.com/api/",
+                        testnet_wss_url="wss://stream-testnet.acme-pro.com/ws",
+                        testnet_wss_api_url="wss://ws-api-testnet.acme-pro.com/ws-api/v3")
+
+
+# Every value of every prompt that shapes the code but auth_scheme, api_secret_field and the optional answers, in
+# every combination; every auth_scheme with every user_stream (auth_variants); the optional answers twice; the
+# defaults and a set in which every other answer differs from its default.
 VARIANTS = [
     dict(connector_name="acme_pro", time_synchronizer=time_sync, user_stream=user_stream, extra_api_keys=extra_keys,
          balance_channel=balance)
     for time_sync, user_stream, extra_keys, balance in itertools.product(
         [True, False], USER_STREAM_CHOICES, ["", "passphrase"], [True, False])
-] + auth_variants()
+] + auth_variants() + [
+    dict(connector_name="acme_pro", time_synchronizer=True, user_stream=USER_STREAM_CHOICES[0], extra_api_keys="",
+         balance_channel=True, **OPTIONAL_ANSWERS),
+    dict(connector_name="acme_pro", auth_scheme=AUTH_SCHEME_CHOICES[1], time_synchronizer=False,
+         user_stream=USER_STREAM_CHOICES[1], extra_api_keys="passphrase", balance_channel=False, **OPTIONAL_ANSWERS),
+]
 ANSWER_SETS: Dict[str, dict] = {
     "defaults": {},
     "every-other-answer": dict(
         connector_name="gate_like", rest_url="https://api.gate-like.io/api/", wss_url="wss://ws.gate-like.io/v4/",
-        wss_api_url="wss://ws-api.gate-like.io/v4", default_domain="io", example_trading_pair="ETH-BTC",
+        wss_api_url="wss://ws-api.gate-like.io/v4", default_domain="io", client_order_id_prefix="t-HBOT",
+        example_trading_pair="ETH-BTC",
         maker_fee="0.002", taker_fee="0.0025", order_book_depth="500", ws_heartbeat_interval="20",
         rate_limit_request_weight_per_minute="1200", rate_limit_orders_per_10_seconds="50",
         rate_limit_orders_per_day="160000", rate_limit_raw_requests_per_5_minutes="6100", user_stream="ws_api",

@@ -25,6 +25,9 @@ NAME_SHAPING_ANSWERS = [
     {},
     {"user_stream": "ws_api", "time_synchronizer": False, "balance_channel": False},
     *({"user_stream": "ws_api", "auth_scheme": scheme} for scheme in AUTH_SCHEME_CHOICES[1:]),
+    {"broker_header_name": "X-Broker-Id", "broker_header_value": "hummingbot", "user_stream": "ws_api",
+     "testnet_domain": "testnet", "testnet_rest_url": "https://api-testnet.acme.com/api/",
+     "testnet_wss_url": "wss://stream-testnet.acme.com/ws", "testnet_wss_api_url": "wss://ws-api-testnet.acme.com/ws"},
 ]
 # A credential a scheme implies (the passphrase of the OKX family) is a name its renders use, and one a user may still
 # answer for another scheme: extra_credentials() keeps it once.

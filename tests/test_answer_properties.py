@@ -109,6 +109,14 @@ NEAR_VALID = {
     "maker_fee": fees,
     "taker_fee": fees,
     "extra_api_keys": credential_lists,
+    "testnet_domain": st.one_of(st.just(""), names, st.from_regex(r"[a-zA-Z0-9_.-]{1,42}", fullmatch=True)),
+    "testnet_rest_url": st.one_of(st.just(""), urls(("https", "http"))),
+    "testnet_wss_url": st.one_of(st.just(""), urls(("wss", "ws"))),
+    "testnet_wss_api_url": st.one_of(st.just(""), urls(("wss", "ws"))),
+    "client_order_id_prefix": st.from_regex(r"[A-Za-z0-9_.: -]{0,18}", fullmatch=True),
+    "broker_header_name": st.one_of(st.just(""),
+                                    st.from_regex(r"[A-Za-z0-9!#$%&'*+.^_`|~:\" -]{1,66}", fullmatch=True)),
+    "broker_header_value": st.one_of(st.just(""), st.from_regex(r"[ -~]{1,130}", fullmatch=True)),
 }
 for _prompt in STRING_PROMPTS:
     NEAR_VALID.setdefault(_prompt, whole_numbers)
@@ -142,11 +150,35 @@ ACCEPTED_SHAPES = {
     "extra_api_keys": st.lists(snake_names.filter(lambda name: len(name) <= rules.MAX_CREDENTIAL_NAME_LENGTH),
                                max_size=3, unique=True).map(", ".join),
     "order_book_depth": zero_padded(rules.MIN_ORDER_BOOK_DEPTH),
+    "testnet_domain": st.one_of(st.just(""), snake_names.filter(lambda name: len(name) <= 40)),
+    "testnet_rest_url": accepted_urls(("https", "http")),
+    "testnet_wss_url": accepted_urls(("wss", "ws")),
+    "testnet_wss_api_url": accepted_urls(("wss", "ws")),
+    "client_order_id_prefix": st.from_regex(r"[A-Za-z0-9_-]{0,16}", fullmatch=True),
+    "broker_header_name": st.one_of(st.just(""), st.from_regex(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}", fullmatch=True)),
+    "broker_header_value": st.from_regex(r"[!#-\[\]-~]{1,128}", fullmatch=True),
 }
 for _prompt in STRING_PROMPTS:
     ACCEPTED_SHAPES.setdefault(_prompt, zero_padded(1))
 # For the renders of one answer: mostly accepted shapes, and the near-valid answers the rules may also accept.
 RENDERABLE = {prompt: st.one_of(ACCEPTED_SHAPES[prompt], NEAR_VALID[prompt]) for prompt in STRING_PROMPTS}
+
+
+# An optional answer renders only beside the answers it goes with: a testnet domain with its URLs, a broker header
+# name with its value. The tests of one answer give those along, so that the answer lands in the render.
+TESTNET_URLS = dict(testnet_rest_url="https://api-testnet.acme.com/api/",
+                    testnet_wss_url="wss://stream-testnet.acme.com/ws",
+                    testnet_wss_api_url="wss://ws-api-testnet.acme.com/ws")
+COMPANIONS = {
+    "testnet_domain": TESTNET_URLS,
+    **{url: dict(TESTNET_URLS, testnet_domain="testnet") for url in TESTNET_URLS},
+    "broker_header_name": dict(broker_header_value="hummingbot"),
+    "broker_header_value": dict(broker_header_name="X-Broker-Id"),
+}
+
+
+def with_companions(prompt, value):
+    return {**COMPANIONS.get(prompt, {}), prompt: value}
 
 
 def hostile_answers(prompt):
@@ -192,9 +224,9 @@ def test_text_at_a_yes_no_or_choice_prompt_is_refused_in_one_line(prompt, value)
 def test_an_accepted_answer_is_accepted_again_unchanged(prompt, data):
     """The answers file records the normalised answer; reading it back (cruft, the update tool) must not change it."""
     value = data.draw(NEAR_VALID[prompt], label=prompt)
-    normalised, errors = checked(**{prompt: value})
+    normalised, errors = checked(**with_companions(prompt, value))
     assume(not errors)
-    again, errors = checked(**{prompt: normalised[prompt]})
+    again, errors = checked(**with_companions(prompt, normalised[prompt]))
     assert errors == []
     assert again[prompt] == normalised[prompt]
 
@@ -240,8 +272,8 @@ def render_and_compile(answers):
 @given(data=st.data())
 def test_an_accepted_answer_renders_code_that_compiles(prompt, data):
     value = data.draw(RENDERABLE[prompt], label=prompt)
-    assume(not checked(**{prompt: value})[1])
-    render_and_compile({prompt: value})
+    assume(not checked(**with_companions(prompt, value))[1])
+    render_and_compile(with_companions(prompt, value))
 
 
 def accepted_twice(prompt, value):

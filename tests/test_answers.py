@@ -23,6 +23,17 @@ from spot_connector.facts import RENDER_IN_PROGRESS_MARKER
     ("rest_url", "https://API.Acme.com:8443", "https://api.acme.com:8443/"),
     ("wss_url", "wss://stream.acme.com:9443//ws", "wss://stream.acme.com:9443/ws"),
     ("extra_api_keys", " passphrase , memo ", "passphrase,memo"),
+    ("client_order_id_prefix", "", ""),
+    ("client_order_id_prefix", "93027a12dac34fBC", "93027a12dac34fBC"),
+    ("client_order_id_prefix", "t-HBOT_", "t-HBOT_"),
+    ("broker_header_name", "", ""),
+    ("broker_header_value", "", ""),
+    ("broker_header_value", "unused-without-a-name", "unused-without-a-name"),
+    ("testnet_domain", "", ""),
+    ("testnet_rest_url", "", ""),
+    ("testnet_rest_url", "https://API-testnet.Acme.com//api/v3", "https://api-testnet.acme.com/api/"),
+    ("testnet_wss_url", "wss://stream-testnet.acme.com:9443//ws", "wss://stream-testnet.acme.com:9443/ws"),
+    ("testnet_wss_api_url", "wss://ws-api-testnet.acme.com/ws-api/v3", "wss://ws-api-testnet.acme.com/ws-api/v3"),
 ])
 def test_accepted_answers_are_normalised(answer, given, normalised):
     answers, errors = checked(**{answer: given})
@@ -55,6 +66,34 @@ def test_accepted_answers_are_normalised(answer, given, normalised):
     ("default_domain", "c" * 41),
     ("example_trading_pair", "B" * 21 + "-USDT"),
     ("hummingbot_root", "/no/such/checkout"),
+    ("client_order_id_prefix", "x" * 17),
+    ("client_order_id_prefix", "x-HBOT "),
+    ("client_order_id_prefix", "hb.ot"),
+    ("client_order_id_prefix", 'x"HBOT'),
+    ("client_order_id_prefix", "hbøt"),
+    ("client_order_id_prefix", None),
+    ("broker_header_name", "X Broker"),
+    ("broker_header_name", "X-Broker:"),
+    ("broker_header_name", "X-Broker\r\nX-Evil"),
+    ("broker_header_name", 'X-"Broker"'),
+    ("broker_header_name", "X-Bröker"),
+    ("broker_header_name", "X" * 65),
+    ("broker_header_name", ["X-Broker"]),
+    ("broker_header_value", "hummingbot\r\nX-Evil: 1"),
+    ("broker_header_value", "humming bot"),
+    ("broker_header_value", 'humming"bot'),
+    ("broker_header_value", "humming\\bot"),
+    ("broker_header_value", "hümmingbot"),
+    ("broker_header_value", "x" * 129),
+    ("testnet_domain", "Testnet"),
+    ("testnet_domain", "test-net"),
+    ("testnet_domain", "test"),
+    ("testnet_domain", "class"),
+    ("testnet_domain", "t" * 41),
+    ("testnet_rest_url", "wss://api-testnet.acme.com/api/"),
+    ("testnet_rest_url", "https://user:password@api-testnet.acme.com/api/"),
+    ("testnet_wss_url", "https://stream-testnet.acme.com/ws"),
+    ("testnet_wss_api_url", "wss://ws-api-testnet.acme.com/ws?x=1"),
     ("_replace_existing", "yes please"),
     ("auth_scheme", "jwt"),
     ("auth_scheme", ["hmac_sha256_query"]),
@@ -72,6 +111,64 @@ def test_template_syntax_is_refused_before_anything_else(answer, payload):
     _, errors = checked(**{answer: payload})
     assert errors == [f"{answer} {payload!r} is refused: answers are data, and {{{{, {{% or {{# would run as a "
                       f"template; remove it"]
+
+
+def test_the_longest_order_id_prefix_leaves_room_for_unique_ids():
+    """hummingbot's get_new_client_order_id: prefix, side, four pair letters, then a suffix cut to what is left."""
+    from hummingbot.connector.utils import get_new_client_order_id
+    prefix = "x" * rules.MAX_ORDER_ID_PREFIX_LENGTH
+    assert checked(client_order_id_prefix=prefix)[1] == []
+    ids = {get_new_client_order_id(True, "BTC-USDT", prefix, rules.MAX_ORDER_ID_LEN) for _ in range(1000)}
+    assert len(ids) == 1000
+    assert {len(order_id) for order_id in ids} == {rules.MAX_ORDER_ID_LEN}
+    assert {order_id[:len(prefix) + 5] for order_id in ids} == {prefix + "BBCUT"}  # 11 characters left unique
+
+
+def test_the_order_id_length_is_the_rendered_one(default_workspace):
+    constants = (default_workspace / "hummingbot/connector/exchange/acme/acme_constants.py").read_text()
+    assert f"MAX_ORDER_ID_LEN = {rules.MAX_ORDER_ID_LEN}\n" in constants
+    assert f'HBOT_ORDER_ID_PREFIX = "{TEMPLATE_DEFAULTS["client_order_id_prefix"]}"\n' in constants
+
+
+@pytest.mark.parametrize("name, value", [
+    ("X-Gate-Channel-Id", "hummingbot"), ("referer", "Hummingbot"), ("X-BROKER-ID", "2200"),
+    ("X-Odd!#$%&'*+.^_`|~", "!#$%&'()*+,-./:;<=>?@[]^_`{|}~"),
+])
+def test_a_broker_header_in_rfc_7230_shape_is_accepted(name, value):
+    answers, errors = checked(broker_header_name=name, broker_header_value=value)
+    assert errors == [] and (answers["broker_header_name"], answers["broker_header_value"]) == (name, value)
+
+
+TESTNET_URLS = dict(testnet_rest_url="https://api-testnet.acme.com/api/",
+                    testnet_wss_url="wss://stream-testnet.acme.com/ws",
+                    testnet_wss_api_url="wss://ws-api-testnet.acme.com/ws-api/v3")
+
+
+def test_a_testnet_domain_with_its_urls_is_accepted():
+    answers, errors = checked(testnet_domain="testnet", **TESTNET_URLS)
+    assert errors == [] and answers["testnet_domain"] == "testnet"
+
+
+def test_a_testnet_domain_is_not_the_default_domain():
+    _, errors = checked(testnet_domain="main", default_domain="main", **TESTNET_URLS)
+    assert errors == ["testnet_domain 'main' is invalid: it is the default_domain; name the second domain differently "
+                      "(e.g. testnet)"]
+
+
+@pytest.mark.parametrize("user_stream, wanted", [
+    ("listen_key", ["testnet_rest_url", "testnet_wss_url"]),
+    ("ws_api", ["testnet_rest_url", "testnet_wss_url", "testnet_wss_api_url"]),
+])
+def test_a_testnet_domain_needs_its_urls(user_stream, wanted):
+    _, errors = checked(testnet_domain="testnet", user_stream=user_stream)
+    assert errors == [f"testnet_domain 'testnet' is invalid: give its URLs too ({', '.join(wanted)}, under the rules "
+                      f"of rest_url, wss_url and wss_api_url), or nothing for no second domain"]
+
+
+def test_a_broker_header_name_needs_its_value():
+    _, errors = checked(broker_header_name="X-Broker-Id")
+    assert errors == ["broker_header_name 'X-Broker-Id' is invalid: give broker_header_value too (e.g. hummingbot), or "
+                      "leave both empty"]
 
 
 def test_template_syntax_in_a_name_is_refused_with_everything_derived_from_it():

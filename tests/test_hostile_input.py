@@ -133,7 +133,8 @@ def render_ok(sandbox: Sandbox, output_dir: Path, *answers: str, **kwargs) -> su
 # ---- 1. answers that would run as code ----
 # Text prompts: cookiecutter itself converts a yes/no or choice answer given as an argument, before any check.
 PAYLOAD_PROMPTS = ["connector_name", "rest_url", "maker_fee", "order_book_depth", "extra_api_keys", "hummingbot_root",
-                   "default_domain"]
+                   "default_domain", "client_order_id_prefix", "broker_header_name", "broker_header_value",
+                   "testnet_domain", "testnet_rest_url", "testnet_wss_url", "testnet_wss_api_url"]
 
 
 @pytest.mark.parametrize("prompt", PAYLOAD_PROMPTS)
@@ -373,7 +374,13 @@ def test_a_derived_value_in_a_replay_file_is_refused(sandbox, good_replay, key, 
       "WS_HEARTBEAT_TIME_INTERVAL = 7\n"]),
     ({"rest_url": "https://api.acme.com/api/v3/", "wss_url": "wss://stream.acme.com:9443//ws"},
      ['REST_URL = "https://api.acme.{}/api/"', 'WSS_URL = "wss://stream.acme.{}:9443/ws"']),
-], ids=["depth-and-url", "versioned-url"])
+    ({"testnet_domain": "testnet", "testnet_rest_url": "https://API-testnet.acme.com//api/v3",
+      "testnet_wss_url": "wss://stream-testnet.acme.com//ws", "client_order_id_prefix": "HBOT-",
+      "broker_header_name": "X-Broker-Id", "broker_header_value": "hummingbot"},
+     ['TESTNET_DOMAIN = "testnet"\n', 'TESTNET_REST_URL = "https://api-testnet.acme.com/api/"\n',
+      'TESTNET_WSS_URL = "wss://stream-testnet.acme.com/ws"\n', 'HBOT_ORDER_ID_PREFIX = "HBOT-"\n',
+      'BROKER_HEADER_NAME = "X-Broker-Id"\n', 'BROKER_HEADER_VALUE = "hummingbot"\n']),
+], ids=["depth-and-url", "versioned-url", "optional-answers"])
 def test_accepted_answers_are_normalised_in_the_render(sandbox, answers, expected):
     output_dir = empty_folder(sandbox.base / "out")
     render_ok(sandbox, output_dir, *[f"{key}={value}" for key, value in answers.items()])
@@ -398,6 +405,13 @@ REFUSED_ANSWERS = [
     ("rest_url", "https://api.acme.com/api/?apiKey=hunter2"), ("rest_url", "https://api.acme.com/api/#hunter2"),
     ("rest_url", "https://user:hunter2@api.acme.com/api/"), ("wss_url", "wss://stream.acme.com/ws hunter2"),
     ("wss_api_url", "wss://ws-api.acme.com/ws\x07hunter2"), ("rest_url", "https://äpi.acme.com/hunter2/"),
+    ("client_order_id_prefix", 'x"+__import__("os").system("hunter2")+"'),
+    ("broker_header_name", "X-Broker: hunter2"),
+    ("broker_header_value", 'x"+__import__("os").system("hunter2")+"'),
+    ("broker_header_value", "hummingbot\r\nAuthorization: hunter2"),
+    ("testnet_domain", 'x"+__import__("os").system("hunter2")+"'),
+    ("testnet_rest_url", "https://user:hunter2@api-testnet.acme.com/api/"),
+    ("testnet_wss_url", 'wss://stream-testnet.acme.com/ws"+hunter2+"'),
 ]
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from rendering import TEMPLATE_ROOT
 
+from spot_connector.answers import OPTIONAL_SHAPE_PROMPTS
 from spot_connector.hummingbot_releases import FEATURES
 
 PARTIALS = TEMPLATE_ROOT / "templates"
@@ -24,6 +25,8 @@ FEATURE_CALL = re.compile(r"""hummingbot_feature\("(\w+)", "([\w.]+)"\)""")
 
 def prompt_values(prompt: str):
     default = PROMPTS[prompt]
+    if prompt in OPTIONAL_SHAPE_PROMPTS:
+        return ["none", "yes"]
     return ["yes", "no"] if isinstance(default, bool) else list(default)
 
 
@@ -33,9 +36,12 @@ def shape_calls(call=SHAPE_CALL):
 
 
 def test_shape_prompts_are_prompts_with_a_fixed_set_of_values():
-    assert SHAPE_PROMPTS == ["auth_scheme", "balance_channel", "time_synchronizer", "user_stream"]
+    assert SHAPE_PROMPTS == ["auth_scheme", "balance_channel", "broker_header_name", "testnet_domain",
+                             "time_synchronizer", "user_stream"]
     for prompt in SHAPE_PROMPTS:
-        assert isinstance(PROMPTS[prompt], (bool, list)), prompt
+        # an optional text prompt shapes the code by being empty (its default) or not
+        optional = prompt in OPTIONAL_SHAPE_PROMPTS and PROMPTS[prompt] == ""
+        assert isinstance(PROMPTS[prompt], (bool, list)) or optional, prompt
 
 
 @pytest.mark.parametrize("prompt", SHAPE_PROMPTS)

@@ -1,8 +1,10 @@
 """
 Every combination of the answers that shape the connector renders lint-clean and passes its own suite.
 
-time_synchronizer x user_stream x extra_api_keys x balance_channel: 16 renders, and every other auth_scheme with every
-user_stream (6 renders, the other prompts' values spread over them): each tested as a user would run it.
+time_synchronizer x user_stream x extra_api_keys x balance_channel: 16 renders; every other auth_scheme with every
+user_stream (8 renders, the other prompts' values spread over them); two more that set the optional answers
+(golden_renders.OPTIONAL_ANSWERS: order id prefix, broker header, testnet domain). Each is tested as a user would
+run it.
 """
 import re
 from pathlib import Path
@@ -51,6 +53,20 @@ def test_variant_renders_clean_code_and_passes_its_suite(variant):
     assert f"{NAME}_{secret_field}: str" in sources[f"{NAME}_exchange.py"]
     if not answers["balance_channel"]:
         assert "self.real_time_balance_update = False" in sources[f"{NAME}_exchange.py"]
+    if "client_order_id_prefix" in answers:
+        assert f'HBOT_ORDER_ID_PREFIX = "{answers["client_order_id_prefix"]}"' in sources[f"{NAME}_constants.py"]
+    if answers.get("broker_header_name"):
+        assert f'BROKER_HEADER_NAME = "{answers["broker_header_name"]}"' in sources[f"{NAME}_constants.py"]
+        factories = 2 if answers["time_synchronizer"] else 1  # with time sync, the server time request's factory too
+        assert sources[f"{NAME}_web_utils.py"].count("BrokerHeaderRESTPreProcessor()") == factories
+        assert "def test_every_rest_request_carries_the_broker_header" in sources[f"test_{NAME}_web_utils.py"]
+    if answers.get("testnet_domain"):
+        other = f"{NAME}_{answers['testnet_domain']}"
+        assert f'OTHER_DOMAINS = ["{other}"]' in sources[f"{NAME}_utils.py"]
+        assert f'TESTNET_REST_URL = "{answers["testnet_rest_url"]}"' in sources[f"{NAME}_constants.py"]
+        assert "ws_url=web_utils.wss_url(self._domain)" in sources[f"{NAME}_api_order_book_data_source.py"]
+        assert "def test_hummingbot_hands_the_testnet_keys_to_the_exchange_with_its_domain" in sources[
+            f"test_{NAME}_utils.py"]
 
     outcome = run_rendered_suite(workspace, coverage=True)
     assert outcome["returncode"] == 0, outcome["output"]

@@ -111,7 +111,7 @@ class {{ cookiecutter.__class_prefix }}APIOrderBookDataSource(OrderBookTrackerDa
 
     async def _connected_websocket_assistant(self) -> WSAssistant:
         ws: WSAssistant = await self._api_factory.get_ws_assistant()
-        await ws.connect(ws_url=CONSTANTS.WSS_URL.format(self._domain),
+{%- include shape("testnet_domain", "order_book_data_source.ws_connect") %}
                          ping_timeout=CONSTANTS.WS_HEARTBEAT_TIME_INTERVAL)
         return ws
 

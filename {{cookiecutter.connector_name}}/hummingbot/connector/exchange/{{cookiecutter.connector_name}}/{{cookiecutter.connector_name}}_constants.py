@@ -4,7 +4,7 @@ from hummingbot.core.data_type.in_flight_order import OrderState
 DEFAULT_DOMAIN = "{{ cookiecutter.default_domain }}"
 
 # TODO({{ cookiecutter.connector_name }}): the broker/client order id prefix and maximum length the exchange accepts.
-HBOT_ORDER_ID_PREFIX = "x-HBOT"
+HBOT_ORDER_ID_PREFIX = "{{ cookiecutter.client_order_id_prefix }}"
 MAX_ORDER_ID_LEN = 32
 
 # TODO({{ cookiecutter.connector_name }}): the headers the exchange reads the API key (and any extra credential) from.
@@ -13,12 +13,14 @@ MAX_ORDER_ID_LEN = 32
 {{ credential | upper }}_HEADER = "X-{{ credential | upper | replace('_', '-') }}"
 {%- endfor %}
 {%- include shape("auth_scheme", "constants.auth_parameters") %}
+{%- include shape("broker_header_name", "constants.broker_header") %}
 
 # Base URL: the web utils fill {} with the domain
 # TODO({{ cookiecutter.connector_name }}): other domains whose URLs differ in more than that need URLs of their own.
 REST_URL = "{{ cookiecutter.rest_url | domain_url(cookiecutter.default_domain) }}"
 WSS_URL = "{{ cookiecutter.wss_url | domain_url(cookiecutter.default_domain) }}"
 {%- include shape("user_stream", "constants.urls") %}
+{%- include shape("testnet_domain", "constants.testnet_urls") %}
 
 PUBLIC_API_VERSION = "v3"
 PRIVATE_API_VERSION = "v3"

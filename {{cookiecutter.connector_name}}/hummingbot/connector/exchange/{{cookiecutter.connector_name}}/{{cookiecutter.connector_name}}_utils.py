@@ -46,8 +46,4 @@ class {{ cookiecutter.__class_prefix }}ConfigMap(BaseConnectorConfigMap):
 
 
 KEYS = {{ cookiecutter.__class_prefix }}ConfigMap.model_construct()
-
-# TODO({{ cookiecutter.connector_name }}): other domains (a testnet, a regional site) are connectors of their own in hummingbot, named
-# <name>_<domain>. Declare them here as hummingbot reads them: OTHER_DOMAINS = ["{{ cookiecutter.connector_name }}_testnet"],
-# OTHER_DOMAINS_PARAMETER = {"{{ cookiecutter.connector_name }}_testnet": "testnet"} (the domain that fills the {} of the constants' URLs),
-# and OTHER_DOMAINS_EXAMPLE_PAIR, OTHER_DOMAINS_DEFAULT_FEES, OTHER_DOMAINS_KEYS keyed the same way.
+{%- include shape("testnet_domain", "utils.other_domains") %}

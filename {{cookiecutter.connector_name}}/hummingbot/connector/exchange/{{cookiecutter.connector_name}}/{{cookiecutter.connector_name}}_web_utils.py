@@ -7,6 +7,8 @@ from hummingbot.core.api_throttler.async_throttler import AsyncThrottler
 from hummingbot.core.web_assistant.auth import AuthBase
 {%- include shape("time_synchronizer", "web_utils.web_assistant_imports") %}
 from hummingbot.core.web_assistant.web_assistants_factory import WebAssistantsFactory
+{%- include shape("broker_header_name", "web_utils.pre_processor") %}
+{%- include shape("testnet_domain", "web_utils.base_urls") %}
 
 
 def public_rest_url(path_url: str, domain: str = CONSTANTS.DEFAULT_DOMAIN) -> str:
@@ -17,7 +19,7 @@ def public_rest_url(path_url: str, domain: str = CONSTANTS.DEFAULT_DOMAIN) -> st
     :return: the full URL to the endpoint
     """
     # TODO({{ cookiecutter.connector_name }}): adapt if public endpoints live under another base or version.
-    return CONSTANTS.REST_URL.format(domain) + CONSTANTS.PUBLIC_API_VERSION + path_url
+{%- include shape("testnet_domain", "web_utils.public_rest_url_return") %}
 
 
 def private_rest_url(path_url: str, domain: str = CONSTANTS.DEFAULT_DOMAIN) -> str:
@@ -27,7 +29,7 @@ def private_rest_url(path_url: str, domain: str = CONSTANTS.DEFAULT_DOMAIN) -> s
     :param domain: the domain to connect to (it fills the {} of CONSTANTS.REST_URL). The default value is "{{ cookiecutter.default_domain }}"
     :return: the full URL to the endpoint
     """
-    return CONSTANTS.REST_URL.format(domain) + CONSTANTS.PRIVATE_API_VERSION + path_url
+{%- include shape("testnet_domain", "web_utils.private_rest_url_return") %}
 {%- include shape("time_synchronizer", "web_utils.api_factory") %}
 
 

@@ -2,6 +2,7 @@
 {%- include shape("auth_scheme", "test_utils.first_imports") %}
 {%- include shape("auth_scheme", "test_utils.pydantic_imports") %}
 
+{%- include shape("testnet_domain", "test_utils.imports") %}
 {{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name, [cookiecutter.connector_name ~ "_utils as utils"]) }}
 
 
@@ -45,3 +46,4 @@ class {{ cookiecutter.__class_prefix }}UtilTestCases(unittest.TestCase):
             self.assertIn("{{ cookiecutter.__display_name }}", extra["prompt"](config_map))
         self.assertEqual(expected_fields, [name for name in type(config_map).model_fields if name != "connector"])
 {%- include shape("auth_scheme", "test_utils.scheme_tests") %}
+{%- include shape("testnet_domain", "test_utils.tests") %}

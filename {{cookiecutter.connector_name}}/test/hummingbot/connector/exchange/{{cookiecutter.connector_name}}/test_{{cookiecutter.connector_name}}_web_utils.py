@@ -54,3 +54,5 @@ class {{ cookiecutter.__class_prefix }}WebUtilsTestCases(unittest.TestCase):
     @aioresponses()
     def test_get_current_server_time(self, mock_api):
 {%- include shape("time_synchronizer", "test_web_utils.server_time_test") %}
+{%- include shape("broker_header_name", "test_web_utils.tests") %}
+{%- include shape("testnet_domain", "test_web_utils.tests") %}
