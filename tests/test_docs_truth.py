@@ -498,7 +498,9 @@ def test_the_renders_give_every_value_of_every_shape_prompt(renders):
 # What the template's own files hold, outside the pages themselves and the renders' copies (tests/golden): the
 # prompts, the Makefile, the tooling, the hooks, the update tool and the template's tests. The doc tests are left out:
 # they quote the pages.
-REPOSITORY_TEXT_FILES = ["cookiecutter.json", "Makefile", "requirements.txt", "pytest.ini", "mkdocs.yml", ".gitignore",
+# The template's Makefile and the rendered workspace's (its targets are the ones the pages tell an author to run).
+MAKEFILES = ["Makefile", "{{cookiecutter.connector_name}}/Makefile"]
+REPOSITORY_TEXT_FILES = ["cookiecutter.json", *MAKEFILES, "requirements.txt", "pytest.ini", "mkdocs.yml", ".gitignore",
                          ".ci/run"]
 REPOSITORY_CODE_FOLDERS = ["spot_connector", "hooks", "tools", "tests"]
 # A name that only a test of the docs spells is not a name of the template.
@@ -549,13 +551,22 @@ OPTION = re.compile(r"""["'](--?[A-Za-z][\w-]*)["']""")
 
 
 def tool_sources() -> List[Path]:
-    """Cookiecutter, cruft, pytest and MkDocs as installed: the programs the pages tell you to run."""
+    """
+    Cookiecutter, cruft, pytest, MkDocs, pip, diff-cover, pre-commit, flake8 and autopep8 as installed: the programs
+    the pages tell you to run, or whose options the workspace's gates pass as hummingbot's CI does.
+    """
     import _pytest
+    import autopep8
     import cookiecutter
     import cruft
+    import diff_cover
+    import flake8
     import mkdocs
-    return [path for package in (cookiecutter, cruft, _pytest, mkdocs)
-            for path in Path(package.__file__).parent.rglob("*.py")]
+    import pip
+    import pre_commit
+    packages = [Path(package.__file__).parent for package in (cookiecutter, cruft, _pytest, mkdocs, pip, diff_cover,
+                                                               pre_commit, flake8)]
+    return [path for folder in packages for path in folder.rglob("*.py")] + [Path(autopep8.__file__)]
 
 
 @lru_cache(maxsize=None)
@@ -575,12 +586,13 @@ def repository() -> Repository:
         options.update(OPTION.findall(text))
         if code_file:
             identifiers.update(python_identifiers(text))
-        elif path == "Makefile":
+        elif path.endswith("Makefile"):  # the template's and the rendered workspace's: their variables
             identifiers.update(re.findall(r"^([A-Z_]+) [?:]?=", text, re.MULTILINE))
+            identifiers.update(re.findall(r"\$\(([A-Z_]+)\)", text))
         elif path == "cookiecutter.json":
             identifiers.update(COOKIECUTTER_JSON)
-    makefile = (TEMPLATE_ROOT / "Makefile").read_text()
-    targets = set(re.findall(r"^([a-z][\w-]*):", makefile, re.MULTILINE))
+    targets = {target for makefile in MAKEFILES
+               for target in re.findall(r"^([a-z][\w-]*):", (TEMPLATE_ROOT / makefile).read_text(), re.MULTILINE)}
     for path in tool_sources():
         options.update(OPTION.findall(path.read_text(errors="replace")))
     words.update(word for path in paths for word in WORD.findall(Path(path).name))  # partials' point names
@@ -628,6 +640,11 @@ NOT_CODE = {
     "update_order_status": "a test group as the spec names it (the method is _update_order_status)",
     "ws_login": "the value the architecture page's walkthrough adds to user_stream, as an example",
     "spot-connector.json": "Cookiecutter's replay file for this template, which Cookiecutter names after its folder",
+    "origin/development": "hummingbot's development branch on GitHub, which its pull requests target and its CI "
+                          "compares with",
+    "pyproject.toml": "a file of a hummingbot checkout (its isort settings), named to say the checkout's own "
+                      "configuration is used there",
+    "make install": "a hummingbot checkout's own target, which makes its conda environment",
 }
 # Output of another program quoted as it prints it: what it names is what it could not find.
 QUOTED_OUTPUT = re.compile(r"^\w+(Error|Exception): ")
@@ -675,6 +692,13 @@ def help_options(tool: str) -> Set[str]:
     flag = "-h" if words[0] == "git" else "--help"
     result = subprocess.run([*words, flag], capture_output=True, text=True, env=dict(os.environ, LC_ALL="C"))
     return set(re.findall(r"(?<![\w-])(--?[A-Za-z][\w-]*)", result.stdout + result.stderr))
+
+
+@lru_cache(maxsize=None)
+def workspace_made_paths() -> Set[str]:
+    """What running a standalone workspace makes in it (`.venv/`...), as its .gitignore lists it."""
+    ignored = (TEMPLATE_ROOT / "{{cookiecutter.connector_name}}" / ".gitignore").read_text().splitlines()
+    return {line.strip().rstrip("/") for line in ignored if line.strip() and not line.startswith("#")}
 
 
 def regeneration_state_paths(name: str) -> Set[str]:
@@ -752,6 +776,7 @@ class NameCheck:
         if matches(path, regeneration_state_paths(facts.name)):
             return True
         workspace = {f"{facts.name}/{known}" for known in facts.paths}  # a standalone workspace, by its folder
+        workspace |= {f"{facts.name}/{made}" for made in workspace_made_paths()}  # and what its runs make there
         if (self.path_in_repository(path) or matches(path, facts.paths) or matches(path, workspace)
                 or matches(path, hummingbot_paths())):
             return True
@@ -1029,6 +1054,10 @@ CANNOT_RUN = [
                                     "environment `make venv` built from the same requirements"),
     (r"python3\.11 -m venv \S+$", "makes a new environment for the installs above"),
     (r"\. \S+/bin/activate$", "activates that environment"),
+    (r"conda activate \S+$", "activates a checkout's conda environment; there is no conda here"),
+    (r"make -C \S+ test gates HUMMINGBOT_ROOT=", "the gates in a checkout run the checkout's pre-commit hooks, which "
+                                                "pre-commit fetches from GitHub; tests/test_workspace_tooling.py runs "
+                                                "the gates against a checkout's configuration"),
 ]
 # Makefile targets that run with something changed, and why.
 MAKE_TARGETS_CHANGED = {
@@ -1043,14 +1072,12 @@ MAKE_TARGETS_CHANGED = {
 CONTINUES = {
     "docs/quickstart.md: python -m pytest test/hummingbot/connector/exchange/<connector_name>":
         "docs/quickstart.md: cd /path/to/hummingbot",
-    "docs/quickstart.md: cd my_exchange && python -m pytest":
+    "docs/quickstart.md: cd my_exchange && make test":
         "docs/quickstart.md: cookiecutter --no-input gh:org/spot-connector connector_name=my_exchange "
         "user_stream=ws_api extra_api_keys=passphrase",
-    "docs/quickstart.md: flake8 --config setup.cfg . && isort --settings-path setup.cfg --check-only --diff .":
-        "docs/quickstart.md: cd my_exchange && python -m pytest",
+    "docs/quickstart.md: make gates": "docs/quickstart.md: cd my_exchange && make test",
     "docs/troubleshooting.md: flake8 --config setup.cfg . && isort --settings-path setup.cfg --check-only --diff .":
-        "docs/quickstart.md: flake8 --config setup.cfg . && isort --settings-path setup.cfg --check-only --diff .",
-    "docs/updating.md: cruft check": "docs/updating.md: cd my_exchange",
+        "docs/quickstart.md: make gates",
     "docs/updating.md: python ~/spot-connector/tools/update_connector.py ~/hummingbot my_exchange --checkout v1.2.0":
         "docs/updating.md: git clone https://github.com/org/spot-connector ~/spot-connector",
 }
@@ -1058,7 +1085,7 @@ STARTS = {
     # "Working on the template itself": in a clone of it.
     "docs/architecture.md: cp -r templates/user_stream/ws_api templates/user_stream/ws_login": "clone",
     # A standalone workspace rendered earlier (the quick start's my_exchange), with its .cruft.json.
-    "docs/updating.md: cd my_exchange": "workspace",
+    "docs/updating.md: cruft check": "workspace in it",
     "docs/updating.md: python -c 'import json, sys": "workspace",
     "docs/updating.md: ANSWERS=$(python -c 'import json, sys": "workspace",
     # The quick start's workspace my_exchange beside a checkout at ~/hummingbot it moves into.
@@ -1072,6 +1099,7 @@ START_COMMANDS = {
     "clone": ["git clone --quiet \"$DOCS_TEMPLATE\" spot-connector", "provide_pinned_environment spot-connector",
               "cd spot-connector"],
     "workspace": [f"cookiecutter --no-input \"$DOCS_TEMPLATE\" connector_name={EXAMPLE_NAME}"],
+    "workspace in it": [f"cookiecutter --no-input \"$DOCS_TEMPLATE\" connector_name={EXAMPLE_NAME}", f"cd {EXAMPLE_NAME}"],
     "workspace and checkout": ["make_checkout \"$HOME/hummingbot\"",
                                f"cookiecutter --no-input \"$DOCS_TEMPLATE\" connector_name={EXAMPLE_NAME}"],
     "checkout": ["make_checkout \"$HOME/hummingbot\"",
@@ -1345,7 +1373,9 @@ def test_every_exception_is_still_in_the_pages():
 
 
 def test_every_make_target_the_pages_run_exists():
-    targets = set(re.findall(r"^([a-z][\w-]*):", (TEMPLATE_ROOT / "Makefile").read_text(), re.MULTILINE))
+    """Each is a target of the template's Makefile or of the rendered workspace's."""
+    targets = {target for makefile in MAKEFILES
+               for target in re.findall(r"^([a-z][\w-]*):", (TEMPLATE_ROOT / makefile).read_text(), re.MULTILINE)}
     named = {match for block in bash_blocks() for command in logical_commands(block)
              for match in re.findall(r"\bmake (?:-C \S+ )?([a-z][\w-]*)", command)}
     assert named and sorted(named - targets) == []

@@ -330,23 +330,30 @@ def test_a_render_into_a_checkout_prints_the_next_steps_and_they_work(tmp_path, 
     assert (update.returncode, update.stdout, update.stderr) == (0, "", "")
 
 
-def test_a_standalone_render_prints_its_next_steps(tmp_path):
+@pytest.mark.parametrize("inside_a_repository", [False, True], ids=["own history", "inside another repository"])
+def test_a_standalone_render_prints_its_next_steps(tmp_path, inside_a_repository):
     config = tmp_path / "cookiecutter-config.yaml"
     config.write_text(f"replay_dir: {json.dumps(str(tmp_path / 'replay'))}\n")
+    output = tmp_path / "out"
+    output.mkdir()
+    if inside_a_repository:
+        git(output, "init", "--quiet")
     result = subprocess.run([str(VENV_BIN / "cookiecutter"), "--no-input", "--config-file", str(config),
-                             "--output-dir", str(tmp_path / "out"), str(clean_template()), f"connector_name={NAME}"],
+                             "--output-dir", str(output), str(clean_template()), f"connector_name={NAME}"],
                             env=workspace_env(), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    workspace = tmp_path / "out" / NAME
+    workspace = output / NAME
+    commit_first = "commit the workspace to git once (git init && git add -A && git commit -m generated), then " \
+        if inside_a_repository else ""
     assert result.stdout == textwrap.dedent(f"""\
-        Rendered the standalone workspace {workspace}.
+        Rendered the standalone workspace {workspace}{"." if inside_a_repository else " (its first git commit)."}
         Next steps:
-          cd {workspace} && python -m pytest
+          cd {workspace} && make test
         Checklist: {workspace / facts.CHECKLIST_FILE}
-        Update later: commit the workspace to git once (git init && git add -A && git commit -m generated), then run \
-cruft update in it
+        Update later: {commit_first}run cruft update in it
         """)
     assert (workspace / facts.CHECKLIST_FILE).is_file() and (workspace / facts.ANSWERS_FILE).is_file()
+    assert (workspace / ".git").is_dir() is not inside_a_repository
 
 
 def test_a_state_folder_that_cannot_be_written_stops_the_render_before_the_checkout_changes(tmp_path):
