@@ -14,14 +14,14 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List, Set, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rendering import render  # noqa: E402
 
-from spot_connector.answers import AUTH_SCHEME_CHOICES, USER_STREAM_CHOICES  # noqa: E402
+from spot_connector.answers import API_SECRET_FIELD_CHOICES, AUTH_SCHEME_CHOICES, USER_STREAM_CHOICES  # noqa: E402
 from spot_connector.facts import ANSWERS_FILE  # noqa: E402
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
@@ -47,45 +47,77 @@ def variant_id(answers: dict) -> str:
     ])
 
 
-def auth_variants() -> List[dict]:
+# The optional answers (a client order id prefix, a broker header, a testnet domain), each either left at its default
+# (None here) or set to these answers.
+OPTIONAL_ANSWERS = {
+    "client_order_id_prefix": dict(client_order_id_prefix="HBOT-"),
+    "broker_header_name": dict(broker_header_name="X-Gate-Channel-Id", broker_header_value="hummingbot"),
+    "testnet_domain": dict(testnet_domain="testnet", testnet_rest_url="https://api-testnet.acme-pro.com/api/",
+                           testnet_wss_url="wss://stream-testnet.acme-pro.com/ws",
+                           testnet_wss_api_url="wss://ws-api-testnet.acme-pro.com/ws-api/v3"),
+}
+# Every prompt that shapes the code, with the values a variant gives it (extra credentials: none or one).
+SHAPE_FACTORS: Dict[str, list] = {
+    "auth_scheme": list(AUTH_SCHEME_CHOICES),
+    "user_stream": list(USER_STREAM_CHOICES),
+    "time_synchronizer": [True, False],
+    "api_secret_field": list(API_SECRET_FIELD_CHOICES),
+    "extra_api_keys": ["", "memo"],
+    "balance_channel": [True, False],
+    **{prompt: [None, prompt] for prompt in OPTIONAL_ANSWERS},
+}
+
+
+def factor_pairs(row: dict) -> Set[Tuple[Tuple[str, Any], Tuple[str, Any]]]:
+    """The pairs of (factor, value) a combination covers."""
+    items = [(factor, row[factor]) for factor in SHAPE_FACTORS]
+    return set(itertools.combinations(items, 2))
+
+
+def pairwise_combinations() -> List[dict]:
     """
-    Every other auth_scheme with every user_stream (they interact: the private stream signs with the scheme), the
-    other prompts' values alternating between a scheme's two renders, so that each scheme, and each user stream,
-    meets each value of time_synchronizer, extra_api_keys, balance_channel and api_secret_field.
+    A deterministic greedy covering array: few combinations of SHAPE_FACTORS in which every value of every factor
+    meets every value of every other factor at least once (so every auth_scheme meets every user_stream).
     """
-    variants = []
-    for index, scheme in enumerate(AUTH_SCHEME_CHOICES[1:]):
-        for row, user_stream in enumerate(USER_STREAM_CHOICES):
-            flip = (row + index) % 2 == 1
-            variants.append(dict(connector_name="acme_pro", auth_scheme=scheme, user_stream=user_stream,
-                                 time_synchronizer=row == 0, extra_api_keys="memo" if flip else "",
-                                 balance_channel=not flip, api_secret_field="secret_key" if row else "api_secret"))
-    return variants
+    factors = list(SHAPE_FACTORS)
+    uncovered = set().union(*(factor_pairs(dict(zip(factors, values)))
+                              for values in itertools.product(*SHAPE_FACTORS.values())))
+    rows = []
+    while uncovered:
+        (first, first_value), (second, second_value) = min(uncovered, key=repr)  # seed with an uncovered pair
+        row = {first: first_value, second: second_value}
+        for factor in factors:
+            if factor in row:
+                continue
+            row[factor] = max(SHAPE_FACTORS[factor], key=lambda value: sum(
+                pair in uncovered for other in row
+                for pair in (((other, row[other]), (factor, value)), ((factor, value), (other, row[other])))))
+        row = {factor: row[factor] for factor in factors}
+        uncovered -= factor_pairs(row)
+        rows.append(row)
+    return rows
 
 
-# The optional answers (a client order id prefix, a broker header, a testnet domain) are set together, once with
-# each time synchronizer and user stream answer, since their partials nest in those.
-OPTIONAL_ANSWERS = dict(client_order_id_prefix="HBOT-", broker_header_name="X-Gate-Channel-Id",
-                        broker_header_value="hummingbot", testnet_domain="testnet",
-                        testnet_rest_url="https://api-testnet.acme-pro.com/api/",
-                        testnet_wss_url="wss://stream-testnet.acme-pro.com/ws",
-                        testnet_wss_api_url="wss://ws-api-testnet.acme-pro.com/ws-api/v3")
+def as_answers(row: dict) -> dict:
+    answers = dict(connector_name="acme_pro", **{factor: value for factor, value in row.items()
+                                                 if factor not in OPTIONAL_ANSWERS})
+    for prompt, value in row.items():
+        if prompt in OPTIONAL_ANSWERS and value is not None:
+            answers.update(OPTIONAL_ANSWERS[prompt])
+    return answers
 
 
-# Every value of every prompt that shapes the code but auth_scheme, api_secret_field and the optional answers, in
-# every combination; every auth_scheme with every user_stream (auth_variants); the optional answers twice; the
-# defaults and a set in which every other answer differs from its default.
-VARIANTS = [
+# Every value of the first four shape prompts in every combination (the template's first shapes, kept whole); then a
+# pairwise covering set of every shape prompt's values (pairwise_combinations). With the defaults and a set in which
+# every other answer differs from its default, they are the answer sets.
+FIRST_SHAPES = [
     dict(connector_name="acme_pro", time_synchronizer=time_sync, user_stream=user_stream, extra_api_keys=extra_keys,
          balance_channel=balance)
     for time_sync, user_stream, extra_keys, balance in itertools.product(
         [True, False], USER_STREAM_CHOICES, ["", "passphrase"], [True, False])
-] + auth_variants() + [
-    dict(connector_name="acme_pro", time_synchronizer=True, user_stream=USER_STREAM_CHOICES[0], extra_api_keys="",
-         balance_channel=True, **OPTIONAL_ANSWERS),
-    dict(connector_name="acme_pro", auth_scheme=AUTH_SCHEME_CHOICES[1], time_synchronizer=False,
-         user_stream=USER_STREAM_CHOICES[1], extra_api_keys="passphrase", balance_channel=False, **OPTIONAL_ANSWERS),
 ]
+VARIANTS = FIRST_SHAPES + [answers for answers in map(as_answers, pairwise_combinations())
+                           if variant_id(answers) not in {variant_id(first) for first in FIRST_SHAPES}]
 ANSWER_SETS: Dict[str, dict] = {
     "defaults": {},
     "every-other-answer": dict(

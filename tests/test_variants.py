@@ -1,17 +1,19 @@
 """
 Every combination of the answers that shape the connector renders lint-clean and passes its own suite.
 
-time_synchronizer x user_stream x extra_api_keys x balance_channel: 16 renders; every other auth_scheme with every
-user_stream (8 renders, the other prompts' values spread over them); two more that set the optional answers
-(golden_renders.OPTIONAL_ANSWERS: order id prefix, broker header, testnet domain). Each is tested as a user would
-run it.
+time_synchronizer x user_stream x extra_api_keys x balance_channel: 16 renders; then a pairwise covering set of every
+shape prompt's values (golden_renders.pairwise_combinations: auth_scheme, user_stream, time_synchronizer,
+api_secret_field, extra_api_keys, balance_channel and the optional order id prefix, broker header and testnet
+domain), in which every value of each meets every value of each other, so every auth_scheme meets every user_stream.
+Each is tested as a user would run it.
 """
+import itertools
 import re
 from pathlib import Path
 
 import pytest
 
-from golden_renders import VARIANTS, variant_id
+from golden_renders import SHAPE_FACTORS, VARIANTS, as_answers, factor_pairs, pairwise_combinations, variant_id
 from rendering import MIN_LINE_COVERAGE, connector_paths, lint, run_rendered_suite, unrendered_jinja
 
 from spot_connector.answers import extra_credentials
@@ -21,6 +23,17 @@ COMBINATIONS = VARIANTS
 # The words as identifiers: hummingbot's own abstract member `_is_request_exception_related_to_time_synchronizer`
 # must still be defined (it returns False), and the base class's `_update_time_synchronizer` still exists.
 TIME_SYNC_WORDS = re.compile(r"\b(TimeSynchronizer|time_synchronizer|SERVER_TIME_PATH_URL)\b")
+
+
+def test_the_variants_cover_every_pair_of_shape_values():
+    """Every value of every shape prompt meets every value of every other in some rendered variant."""
+    every_pair = {((first, first_value), (second, second_value))
+                  for (first, first_values), (second, second_values) in itertools.combinations(SHAPE_FACTORS.items(), 2)
+                  for first_value in first_values for second_value in second_values}
+    covered = set().union(*map(factor_pairs, pairwise_combinations()))
+    assert every_pair - covered == set()
+    rendered = {variant_id(answers) for answers in VARIANTS}
+    assert {variant_id(as_answers(row)) for row in pairwise_combinations()} <= rendered
 
 
 @pytest.fixture(scope="module", params=COMBINATIONS, ids=variant_id)
