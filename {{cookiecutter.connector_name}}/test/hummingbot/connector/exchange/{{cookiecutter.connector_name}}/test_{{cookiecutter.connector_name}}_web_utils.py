@@ -32,7 +32,7 @@ class {{ cookiecutter.__class_prefix }}WebUtilsTestCases(unittest.TestCase):
         self.assertEqual(expected_url, web_utils.private_rest_url(path_url, domain))
 
     def test_urls_follow_the_domain(self):
-        # The domain fills the {} of the base URLs, as "com" and "us" did for binance.com and binance.us.
+        # The shape follows Binance's connector: the domain fills the {} of the base URLs, as "com" and "us" do there.
         self.assertEqual("{{ cookiecutter.rest_url }}", CONSTANTS.REST_URL.format(CONSTANTS.DEFAULT_DOMAIN))
         self.assertEqual("{{ cookiecutter.wss_url }}", CONSTANTS.WSS_URL.format(CONSTANTS.DEFAULT_DOMAIN))
         self.assertEqual(CONSTANTS.REST_URL.format("test") + CONSTANTS.PUBLIC_API_VERSION + "/ping",
