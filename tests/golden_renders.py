@@ -28,11 +28,6 @@ GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 SUFFIX = ".golden"
 
 
-# The optional answers a variant may set, and the word its id gets for each.
-OPTIONAL_ANSWER_WORDS = {"client_order_id_prefix": "prefix", "broker_header_name": "broker",
-                         "testnet_domain": "testnet"}
-
-
 def variant_id(answers: dict) -> str:
     """The shape answers in a name; the auth answers appear only when they differ from the defaults."""
     return "-".join([
@@ -43,19 +38,22 @@ def variant_id(answers: dict) -> str:
         answers["extra_api_keys"].replace(",", "+") or "nokeys",
         "balance" if answers["balance_channel"] else "nobalance",
         *(["secret_key"] if answers.get("api_secret_field") == "secret_key" else []),
-        *[word for key, word in OPTIONAL_ANSWER_WORDS.items() if key in answers],
+        *[word for key, (word, _) in OPTIONAL_ANSWERS.items() if key in answers],
     ])
 
 
-# The optional answers (a client order id prefix, a broker header, a testnet domain), each either left at its default
-# (None here) or set to these answers.
+# The optional answers (a client order id prefix, a broker header, a testnet domain): the word a variant's id gets
+# for each, and the answers that set it (a variant that does not set one leaves it at its default).
 OPTIONAL_ANSWERS = {
-    "client_order_id_prefix": dict(client_order_id_prefix="HBOT-"),
-    "broker_header_name": dict(broker_header_name="X-Gate-Channel-Id", broker_header_value="hummingbot"),
-    "testnet_domain": dict(testnet_domain="testnet", testnet_rest_url="https://api-testnet.acme-pro.com/api/",
-                           testnet_wss_url="wss://stream-testnet.acme-pro.com/ws",
-                           testnet_wss_api_url="wss://ws-api-testnet.acme-pro.com/ws-api/v3"),
+    "client_order_id_prefix": ("prefix", dict(client_order_id_prefix="HBOT-")),
+    "broker_header_name": ("broker", dict(broker_header_name="X-Gate-Channel-Id", broker_header_value="hummingbot")),
+    "testnet_domain": ("testnet", dict(testnet_domain="testnet",
+                                       testnet_rest_url="https://api-testnet.acme-pro.com/api/",
+                                       testnet_wss_url="wss://stream-testnet.acme-pro.com/ws",
+                                       testnet_wss_api_url="wss://ws-api-testnet.acme-pro.com/ws-api/v3")),
 }
+
+
 # Every prompt that shapes the code, with the values a variant gives it (extra credentials: none or one).
 SHAPE_FACTORS: Dict[str, list] = {
     "auth_scheme": list(AUTH_SCHEME_CHOICES),
@@ -103,7 +101,7 @@ def as_answers(row: dict) -> dict:
                                                  if factor not in OPTIONAL_ANSWERS})
     for prompt, value in row.items():
         if prompt in OPTIONAL_ANSWERS and value is not None:
-            answers.update(OPTIONAL_ANSWERS[prompt])
+            answers.update(OPTIONAL_ANSWERS[prompt][1])
     return answers
 
 
