@@ -1,7 +1,7 @@
 {%- from "python_imports.j2" import from_import -%}
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+{%- include shape("order_book_source", "order_book_data_source.typing_imports") %}
 
 {{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name, [cookiecutter.connector_name ~ "_constants as CONSTANTS", cookiecutter.connector_name ~ "_web_utils as web_utils"]) }}
 {{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name ~ "." ~ cookiecutter.connector_name ~ "_order_book", [cookiecutter.__class_prefix ~ "OrderBook"]) }}
@@ -34,9 +34,13 @@ class {{ cookiecutter.__class_prefix }}APIOrderBookDataSource(OrderBookTrackerDa
         super().__init__(trading_pairs)
         self._connector = connector
         self._trade_messages_queue_key = CONSTANTS.TRADE_EVENT_TYPE
-        self._diff_messages_queue_key = CONSTANTS.DIFF_EVENT_TYPE
+{%- include shape("order_book_source", "order_book_data_source.init") %}
+        # The update id each book holds up to: what a newer update is checked against.
+        self._last_update_ids: Dict[str, int] = {}
         self._domain = domain
         self._api_factory = api_factory
+        # The connector's own books: they replay only the diffs newer than a snapshot.
+        self._order_book_create_function = {{ cookiecutter.__class_prefix }}OrderBook
 
     async def get_last_traded_prices(self,
                                      trading_pairs: List[str],
@@ -63,11 +67,7 @@ class {{ cookiecutter.__class_prefix }}APIOrderBookDataSource(OrderBookTrackerDa
         )
         return data
 
-    @staticmethod
-    def _stream_names(exchange_symbol: str) -> Tuple[str, str]:
-        """The trade channel and the order book diff channel of a symbol"""
-        # TODO({{ cookiecutter.connector_name }}): the exchange's channel names for trades and order book diffs.
-        return f"{exchange_symbol.lower()}@trade", f"{exchange_symbol.lower()}@depth@100ms"
+{%- include shape("order_book_source", "order_book_data_source.stream_names") %}
 
     async def _subscribe_channels(self, ws: WSAssistant):
         """
@@ -123,6 +123,8 @@ class {{ cookiecutter.__class_prefix }}APIOrderBookDataSource(OrderBookTrackerDa
             snapshot_timestamp,
             metadata={"trading_pair": trading_pair}
         )
+        # Updates up to the newest of the snapshot and those already passed on are in the book from now on.
+        self._last_update_ids[trading_pair] = max(self._last_update_ids.get(trading_pair, -1), snapshot_msg.update_id)
         return snapshot_msg
 
     async def _parse_trade_message(self, raw_message: Dict[str, Any], message_queue: asyncio.Queue):
@@ -132,21 +134,7 @@ class {{ cookiecutter.__class_prefix }}APIOrderBookDataSource(OrderBookTrackerDa
             trade_message = {{ cookiecutter.__class_prefix }}OrderBook.trade_message_from_exchange(
                 raw_message, {"trading_pair": trading_pair})
             message_queue.put_nowait(trade_message)
-
-    async def _parse_order_book_diff_message(self, raw_message: Dict[str, Any], message_queue: asyncio.Queue):
-        if "result" not in raw_message:
-            trading_pair = await self._connector.trading_pair_associated_to_exchange_symbol(symbol=raw_message["s"])
-            order_book_message: OrderBookMessage = {{ cookiecutter.__class_prefix }}OrderBook.diff_message_from_exchange(
-                raw_message, time.time(), {"trading_pair": trading_pair})
-            message_queue.put_nowait(order_book_message)
-
-    def _channel_originating_message(self, event_message: Dict[str, Any]) -> str:
-        channel = ""
-        if "result" not in event_message:
-            event_type = event_message.get("e")
-            channel = (self._diff_messages_queue_key if event_type == CONSTANTS.DIFF_EVENT_TYPE
-                       else self._trade_messages_queue_key)
-        return channel
+{%- include shape("order_book_source", "order_book_data_source.book_methods") %}
 
     async def subscribe_to_trading_pair(self, trading_pair: str) -> bool:
         """

@@ -82,7 +82,7 @@ ORDER_STATE = {
 }
 
 # Websocket event types
-DIFF_EVENT_TYPE = "depthUpdate"
+{%- include shape("order_book_source", "constants.order_book_events") %}
 TRADE_EVENT_TYPE = "trade"
 ORDER_TRADE_UPDATE_EVENT_TYPE = "executionReport"
 {%- include shape("balance_channel", "constants.event_types") %}

@@ -1,4 +1,4 @@
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 from hummingbot.core.data_type.common import TradeType
 from hummingbot.core.data_type.order_book import OrderBook
@@ -6,51 +6,16 @@ from hummingbot.core.data_type.order_book_message import OrderBookMessage, Order
 
 
 class {{ cookiecutter.__class_prefix }}OrderBook(OrderBook):
+{%- include shape("order_book_source", "order_book.message_builders") %}
 
-    @classmethod
-    def snapshot_message_from_exchange(cls,
-                                       msg: Dict[str, any],
-                                       timestamp: float,
-                                       metadata: Optional[Dict] = None) -> OrderBookMessage:
+    def restore_from_snapshot_and_diffs(self, snapshot: OrderBookMessage, diffs: List[OrderBookMessage]):
         """
-        Creates a snapshot message with the order book snapshot message
-        :param msg: the response from the exchange when requesting the order book snapshot
-        :param timestamp: the snapshot timestamp
-        :param metadata: a dictionary with extra information to add to the snapshot data
-        :return: a snapshot message with the snapshot information received from the exchange
+        Rebuilds the book from a snapshot and replays only the diffs newer than it. hummingbot's OrderBook replays
+        every diff the tracker kept (OrderBookMessage ordering puts a snapshot before any diff), which would take
+        back levels a resynchronisation snapshot corrected.
         """
-        if metadata:
-            msg.update(metadata)
-        # TODO({{ cookiecutter.connector_name }}): the snapshot's sequence number and price levels fields.
-        return OrderBookMessage(OrderBookMessageType.SNAPSHOT, {
-            "trading_pair": msg["trading_pair"],
-            "update_id": msg["lastUpdateId"],
-            "bids": msg["bids"],
-            "asks": msg["asks"]
-        }, timestamp=timestamp)
-
-    @classmethod
-    def diff_message_from_exchange(cls,
-                                   msg: Dict[str, any],
-                                   timestamp: Optional[float] = None,
-                                   metadata: Optional[Dict] = None) -> OrderBookMessage:
-        """
-        Creates a diff message with the changes in the order book received from the exchange
-        :param msg: the changes in the order book
-        :param timestamp: the timestamp of the difference
-        :param metadata: a dictionary with extra information to add to the difference data
-        :return: a diff message with the changes in the order book notified by the exchange
-        """
-        if metadata:
-            msg.update(metadata)
-        # TODO({{ cookiecutter.connector_name }}): the diff event's first and last update ids and price levels.
-        return OrderBookMessage(OrderBookMessageType.DIFF, {
-            "trading_pair": msg["trading_pair"],
-            "first_update_id": msg["U"],
-            "update_id": msg["u"],
-            "bids": msg["b"],
-            "asks": msg["a"]
-        }, timestamp=timestamp)
+        super().restore_from_snapshot_and_diffs(
+            snapshot, [diff for diff in diffs if diff.update_id > snapshot.update_id])
 
     @classmethod
     def trade_message_from_exchange(cls, msg: Dict[str, any], metadata: Optional[Dict] = None):

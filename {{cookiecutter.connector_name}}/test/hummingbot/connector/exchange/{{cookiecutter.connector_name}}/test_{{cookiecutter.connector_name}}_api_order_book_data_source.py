@@ -30,6 +30,7 @@ class {{ prefix }}APIOrderBookDataSourceUnitTests(IsolatedAsyncioWrapperTestCase
         cls.trading_pair = f"{cls.base_asset}-{cls.quote_asset}"
         cls.ex_trading_pair = cls.base_asset + cls.quote_asset
         cls.domain = CONSTANTS.DEFAULT_DOMAIN
+        cls.snapshot_update_id = 1027024
 
     async def asyncSetUp(self) -> None:
         await super().asyncSetUp()
@@ -58,6 +59,7 @@ class {{ prefix }}APIOrderBookDataSourceUnitTests(IsolatedAsyncioWrapperTestCase
         self.data_source.FULL_ORDER_BOOK_RESET_DELTA_SECONDS = -1
         self.resume_test_event = asyncio.Event()
         self.connector._set_trading_pair_symbol_map(bidict({self.ex_trading_pair: self.trading_pair}))
+        self.past_diffs = []
 
     def tearDown(self) -> None:
         self.listening_task and self.listening_task.cancel()
@@ -83,15 +85,28 @@ class {{ prefix }}APIOrderBookDataSourceUnitTests(IsolatedAsyncioWrapperTestCase
         return {"e": "trade", "E": 123456789, "s": self.ex_trading_pair, "t": 12345, "p": "0.001", "q": "100",
                 "b": 88, "a": 50, "T": 123456785, "m": True, "M": True}
 
-    # TODO({{ cookiecutter.connector_name }}): an order book diff event as the exchange pushes it.
-    def _order_diff_event(self):
-        return {"e": "depthUpdate", "E": 123456789, "s": self.ex_trading_pair, "U": 157, "u": 160,
-                "b": [["0.0024", "10"]], "a": [["0.0026", "100"]]}
+{%- include shape("order_book_source", "test_order_book_data_source.fixtures") %}
 
-    # TODO({{ cookiecutter.connector_name }}): the exchange's order book snapshot answer.
-    def _snapshot_response(self):
-        return {"lastUpdateId": 1027024, "bids": [["4.00000000", "431.00000000"]],
-                "asks": [["4.00000200", "12.00000000"]]}
+    def _track(self, order_book: OrderBook, *messages: OrderBookMessage):
+        """What hummingbot's OrderBookTracker does with a book's messages (_order_book_diff_router, _track_single_book)"""
+        for message in messages:
+            if message.type is OrderBookMessageType.SNAPSHOT:
+                order_book.restore_from_snapshot_and_diffs(message, self.past_diffs)
+            elif message.update_id >= order_book.snapshot_uid:
+                order_book.apply_diffs(message.bids, message.asks, message.update_id)
+                self.past_diffs.append(message)
+
+    @staticmethod
+    def _book_rows(order_book: OrderBook):
+        return ([(row.price, row.amount) for row in order_book.bid_entries()],
+                [(row.price, row.amount) for row in order_book.ask_entries()])
+
+    @staticmethod
+    def _drain(queue: asyncio.Queue):
+        messages = []
+        while not queue.empty():
+            messages.append(queue.get_nowait())
+        return messages
 
     def _use_message_queue(self, event_type: str, *messages):
         queue = AsyncMock()
@@ -105,7 +120,7 @@ class {{ prefix }}APIOrderBookDataSourceUnitTests(IsolatedAsyncioWrapperTestCase
 
         order_book: OrderBook = await self.data_source.get_new_order_book(self.trading_pair)
 
-        expected_update_id = resp["lastUpdateId"]
+        expected_update_id = self.snapshot_update_id
         self.assertEqual(expected_update_id, order_book.snapshot_uid)
         bids = list(order_book.bid_entries())
         asks = list(order_book.ask_entries())
@@ -159,23 +174,10 @@ class {{ prefix }}APIOrderBookDataSourceUnitTests(IsolatedAsyncioWrapperTestCase
         self.assertEqual(2, len(sent_subscription_messages))
         self.assertEqual({"method": "SUBSCRIBE", "params": [f"{self.ex_trading_pair.lower()}@trade"], "id": 1},
                          sent_subscription_messages[0])
-        self.assertEqual({"method": "SUBSCRIBE", "params": [f"{self.ex_trading_pair.lower()}@depth@100ms"], "id": 2},
+        self.assertEqual({"method": "SUBSCRIBE", "params": [self._depth_stream(self.ex_trading_pair)], "id": 2},
                          sent_subscription_messages[1])
         self.assertEqual(CONSTANTS.WSS_URL.format(self.domain), ws_connect_mock.call_args.args[0])
         self.assertTrue(self._is_logged("INFO", "Subscribed to public order book and trade channels..."))
-
-    @patch("aiohttp.ClientSession.ws_connect", new_callable=AsyncMock)
-    async def test_listen_for_subscriptions_routes_messages_to_their_queues(self, ws_connect_mock):
-        ws_connect_mock.return_value = self.mocking_assistant.create_websocket_mock()
-        for message in (self._trade_update_event(), self._order_diff_event()):
-            self.mocking_assistant.add_websocket_aiohttp_message(
-                websocket_mock=ws_connect_mock.return_value, message=json.dumps(message))
-
-        self.listening_task = self.local_event_loop.create_task(self.data_source.listen_for_subscriptions())
-        await self.mocking_assistant.run_until_all_aiohttp_messages_delivered(ws_connect_mock.return_value)
-
-        self.assertEqual(1, self.data_source._message_queue[CONSTANTS.TRADE_EVENT_TYPE].qsize())
-        self.assertEqual(1, self.data_source._message_queue[CONSTANTS.DIFF_EVENT_TYPE].qsize())
 
     @patch("hummingbot.core.data_type.order_book_tracker_data_source.OrderBookTrackerDataSource._sleep")
     @patch("aiohttp.ClientSession.ws_connect")
@@ -240,33 +242,6 @@ class {{ prefix }}APIOrderBookDataSourceUnitTests(IsolatedAsyncioWrapperTestCase
         await self.data_source._parse_trade_message({"result": None, "id": 1}, msg_queue)
         self.assertTrue(msg_queue.empty())
 
-    async def test_listen_for_order_book_diffs_cancelled(self):
-        self._use_message_queue(CONSTANTS.DIFF_EVENT_TYPE)
-        with self.assertRaises(asyncio.CancelledError):
-            await self.data_source.listen_for_order_book_diffs(self.local_event_loop, asyncio.Queue())
-
-    async def test_listen_for_order_book_diffs_logs_exception(self):
-        self._use_message_queue(CONSTANTS.DIFF_EVENT_TYPE, {"m": 1, "i": 2})
-        try:
-            await self.data_source.listen_for_order_book_diffs(self.local_event_loop, asyncio.Queue())
-        except asyncio.CancelledError:
-            pass
-        self.assertTrue(
-            self._is_logged("ERROR", "Unexpected error when processing public order book updates from exchange"))
-
-    async def test_listen_for_order_book_diffs_successful(self):
-        diff_event = self._order_diff_event()
-        self._use_message_queue(CONSTANTS.DIFF_EVENT_TYPE, diff_event)
-        msg_queue: asyncio.Queue = asyncio.Queue()
-        self.listening_task = self.local_event_loop.create_task(
-            self.data_source.listen_for_order_book_diffs(self.local_event_loop, msg_queue))
-
-        msg: OrderBookMessage = await asyncio.wait_for(msg_queue.get(), timeout=5)
-
-        self.assertEqual(OrderBookMessageType.DIFF, msg.type)
-        self.assertEqual(diff_event["u"], msg.update_id)
-        self.assertEqual(diff_event["U"], msg.first_update_id)
-
     @aioresponses()
     async def test_listen_for_order_book_snapshots_cancelled_when_fetching_snapshot(self, mock_api):
         mock_api.get(self._snapshot_url_regex(), exception=asyncio.CancelledError, repeat=True)
@@ -296,7 +271,8 @@ class {{ prefix }}APIOrderBookDataSourceUnitTests(IsolatedAsyncioWrapperTestCase
         msg: OrderBookMessage = await asyncio.wait_for(msg_queue.get(), timeout=5)
 
         self.assertEqual(OrderBookMessageType.SNAPSHOT, msg.type)
-        self.assertEqual(1027024, msg.update_id)
+        self.assertEqual(self.snapshot_update_id, msg.update_id)
+{%- include shape("order_book_source", "test_order_book_data_source.tests") %}
 
     def _add_pair_to_symbol_map(self, trading_pair: str, exchange_symbol: str):
         self.connector._set_trading_pair_symbol_map(
@@ -314,7 +290,7 @@ class {{ prefix }}APIOrderBookDataSourceUnitTests(IsolatedAsyncioWrapperTestCase
         self.assertEqual("SUBSCRIBE", trade_payload["method"])
         self.assertEqual(["ethusdt@trade"], trade_payload["params"])
         self.assertEqual("SUBSCRIBE", depth_payload["method"])
-        self.assertEqual(["ethusdt@depth@100ms"], depth_payload["params"])
+        self.assertEqual([self._depth_stream("ETHUSDT")], depth_payload["params"])
         self.assertEqual(trade_payload["id"] + 1, depth_payload["id"])
         self.assertIn("ETH-USDT", self.data_source._trading_pairs)
         self.assertTrue(self._is_logged("INFO", "Subscribed to ETH-USDT order book and trade channels"))
@@ -351,7 +327,7 @@ class {{ prefix }}APIOrderBookDataSourceUnitTests(IsolatedAsyncioWrapperTestCase
         self.assertTrue(result)
         payload = mock_ws.send.call_args_list[0][0][0].payload
         self.assertEqual("UNSUBSCRIBE", payload["method"])
-        self.assertEqual([f"{self.ex_trading_pair.lower()}@trade", f"{self.ex_trading_pair.lower()}@depth@100ms"],
+        self.assertEqual([f"{self.ex_trading_pair.lower()}@trade", self._depth_stream(self.ex_trading_pair)],
                          payload["params"])
         self.assertNotIn(self.trading_pair, self.data_source._trading_pairs)
         self.assertTrue(
