@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rendering import render  # noqa: E402
 
-from spot_connector.answers import API_SECRET_FIELD_CHOICES, AUTH_SCHEME_CHOICES, USER_STREAM_CHOICES  # noqa: E402
+from spot_connector.answers import (API_SECRET_FIELD_CHOICES, AUTH_SCHEME_CHOICES,  # noqa: E402
+                                    ORDER_BOOK_SOURCE_CHOICES, USER_STREAM_CHOICES)
 from spot_connector.facts import ANSWERS_FILE  # noqa: E402
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
@@ -35,6 +36,8 @@ def variant_id(answers: dict) -> str:
           else []),
         "timesync" if answers["time_synchronizer"] else "localtime",
         answers["user_stream"],
+        *([answers["order_book_source"]]
+          if answers.get("order_book_source", ORDER_BOOK_SOURCE_CHOICES[0]) != ORDER_BOOK_SOURCE_CHOICES[0] else []),
         answers["extra_api_keys"].replace(",", "+") or "nokeys",
         "balance" if answers["balance_channel"] else "nobalance",
         *(["secret_key"] if answers.get("api_secret_field") == "secret_key" else []),
@@ -58,6 +61,7 @@ OPTIONAL_ANSWERS = {
 SHAPE_FACTORS: Dict[str, list] = {
     "auth_scheme": list(AUTH_SCHEME_CHOICES),
     "user_stream": list(USER_STREAM_CHOICES),
+    "order_book_source": list(ORDER_BOOK_SOURCE_CHOICES),
     "time_synchronizer": [True, False],
     "api_secret_field": list(API_SECRET_FIELD_CHOICES),
     "extra_api_keys": ["", "memo"],
@@ -125,6 +129,7 @@ ANSWER_SETS: Dict[str, dict] = {
         maker_fee="0.002", taker_fee="0.0025", order_book_depth="500", ws_heartbeat_interval="20",
         rate_limit_request_weight_per_minute="1200", rate_limit_orders_per_10_seconds="50",
         rate_limit_orders_per_day="160000", rate_limit_raw_requests_per_5_minutes="6100", user_stream="ws_api",
+        order_book_source="ws_snapshot_delta",
         extra_api_keys="passphrase,memo"),
     **{variant_id(answers): answers for answers in VARIANTS},
 }

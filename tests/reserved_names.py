@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rendering import CONNECTOR_DIR, render  # noqa: E402
 
-from spot_connector.answers import AUTH_SCHEME_CHOICES, IMPLIED_CREDENTIALS, RESERVED_NAMES_FILE  # noqa: E402
+from spot_connector.answers import (AUTH_SCHEME_CHOICES, IMPLIED_CREDENTIALS, ORDER_BOOK_SOURCE_CHOICES,  # noqa: E402
+                                    RESERVED_NAMES_FILE)
 
 # One render per value of each prompt that changes which names the modules use (each auth scheme with the websocket
 # API user stream, whose signing adds the most names).
@@ -25,6 +26,7 @@ NAME_SHAPING_ANSWERS = [
     {},
     {"user_stream": "ws_api", "time_synchronizer": False, "balance_channel": False},
     *({"user_stream": "ws_api", "auth_scheme": scheme} for scheme in AUTH_SCHEME_CHOICES[1:]),
+    *({"order_book_source": source} for source in ORDER_BOOK_SOURCE_CHOICES[1:]),
     {"broker_header_name": "X-Broker-Id", "broker_header_value": "hummingbot", "user_stream": "ws_api",
      "testnet_domain": "testnet", "testnet_rest_url": "https://api-testnet.acme.com/api/",
      "testnet_wss_url": "wss://stream-testnet.acme.com/ws", "testnet_wss_api_url": "wss://ws-api-testnet.acme.com/ws"},
