@@ -63,6 +63,10 @@ SERVER_TIME_PATH = getattr(CONSTANTS, "SERVER_TIME_PATH_URL", "/time")
 # signatures as an exchange of that family does.
 AUTH_SCHEME_FILE = Path(__file__).with_name("auth_scheme.txt")
 AUTH_SCHEME = AUTH_SCHEME_FILE.read_text().strip() if AUTH_SCHEME_FILE.exists() else "hmac_sha256_query"
+# The render's order_book_source, written beside this module as well: the loopback exchange speaks that shape.
+ORDER_BOOK_SOURCE_FILE = Path(__file__).with_name("order_book_source.txt")
+ORDER_BOOK_SOURCE = (ORDER_BOOK_SOURCE_FILE.read_text().strip() if ORDER_BOOK_SOURCE_FILE.exists()
+                     else "rest_snapshot_ws_diff")
 ALL_EVENTS = [event for event in MarketEvent]
 
 logging.basicConfig(level=logging.WARNING)
@@ -83,7 +87,7 @@ class Harness:
     """The loopback exchange, the connector pointed at it, a realtime clock ticking the connector, event loggers."""
 
     def __init__(self, server: Optional[LoopbackExchange] = None, api_secret: Optional[str] = None):
-        self.server = server or LoopbackExchange(auth_scheme=AUTH_SCHEME)
+        self.server = server or LoopbackExchange(auth_scheme=AUTH_SCHEME, order_book_source=ORDER_BOOK_SOURCE)
         self.api_secret = api_secret  # the connector's secret, when it is not the server's
         self.exchange: Optional[ExchangePyBase] = None
         self.events = EventLogger()
@@ -225,6 +229,38 @@ def test_order_book_from_snapshot_and_diffs_equals_server_book():
             assert len(client_book(exchange)["bids"]) > 20
             await server.push_trade(SYMBOL, "100.37", "1.5", buyer_is_maker=True)
             await until(lambda: order_book.last_trade_price == 100.37, what="public trade applied")
+    run(scenario)
+
+
+def test_order_book_equals_server_book_after_a_gap_and_a_dropped_connection():
+    async def scenario():
+        async with Harness() as harness:
+            server, exchange = harness.server, harness.exchange
+            await harness.wait_ready()
+            book_stream = server.book_stream(SYMBOL)
+
+            def subscribed_to_the_book() -> bool:
+                return any(stream.startswith(book_stream) for stream in server.subscribed_streams())
+
+            def in_sync() -> bool:
+                return client_book(exchange) == server.book(SYMBOL)
+
+            await until(subscribed_to_the_book, what="order book subscription")
+            await server.push_diffs(SYMBOL, 10)
+            await until(in_sync, what=lambda: f"the book in sync: {client_book(exchange)} != {server.book(SYMBOL)}")
+            # A sequence gap: updates the connector never receives, then more that it does.
+            await server.skip_updates(SYMBOL, 3)
+            await server.push_diffs(SYMBOL, 5)
+            await until(in_sync, what=lambda: f"the book after a gap: {client_book(exchange)} != {server.book(SYMBOL)}")
+            # A dropped connection: the book moves on while the connector reconnects.
+            opened = server.connections_opened["public"]
+            assert await server.drop_websockets() >= 1
+            await server.skip_updates(SYMBOL, 3)
+            await until(lambda: server.connections_opened["public"] > opened and subscribed_to_the_book(),
+                        what="order book subscription on a new connection")
+            await server.push_diffs(SYMBOL, 5)
+            await until(in_sync, what=lambda: f"the book after reconnecting: {client_book(exchange)} != "
+                                              f"{server.book(SYMBOL)}")
     run(scenario)
 
 

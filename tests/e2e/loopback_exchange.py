@@ -51,6 +51,11 @@ SIGNED_PATHS = {"/order", "/account", "/myTrades", "/openOrders"}
 API_KEY_HEADER = "X-MBX-APIKEY"
 EIGHT_PLACES = Decimal("0.00000001")
 
+# The order book sources the exchange speaks (the template's order_book_source answers): Binance's REST snapshot and
+# diffs with first and last update ids; Bybit's snapshot pushed on subscription and deltas, one update id each;
+# BitMart's whole book at a depth in every message.
+REST_SNAPSHOT_WS_DIFF, WS_SNAPSHOT_DELTA, WS_FULL_BOOK = "rest_snapshot_ws_diff", "ws_snapshot_delta", "ws_full_book"
+FULL_BOOK_DEPTH = 50
 ERROR_TIMESTAMP = (-1021, "Timestamp for this request is outside of the recvWindow.")
 ERROR_SIGNATURE = (-1022, "Signature for this request is not valid.")
 ERROR_MANDATORY = (-1102, "Mandatory parameter '{}' was not sent, was empty/null, or malformed.")
@@ -300,8 +305,9 @@ class LoopbackExchange:
 
     def __init__(self, api_key: str = "e2e-api-key", api_secret: str = "e2e-api-secret",
                  balances: Optional[Dict[str, Tuple[str, str]]] = None, seed: int = 7,
-                 auth_scheme: str = "hmac_sha256_query"):
+                 auth_scheme: str = "hmac_sha256_query", order_book_source: str = REST_SNAPSHOT_WS_DIFF):
         self.api_key = api_key
+        self.order_book_source = order_book_source
         self.api_secret = api_secret
         self.auth_scheme = auth_scheme
         if auth_scheme == ED25519:  # Backpack's key pair: the secret is a key's seed, the API key its public key
@@ -413,24 +419,41 @@ class LoopbackExchange:
     def book(self, symbol: str) -> Dict[str, List[Tuple[float, float]]]:
         """The order book as (price, amount) floats, best first: what the connector's OrderBook must hold."""
         market = self.markets[symbol]
-        return {side: [(float(price), float(amount)) for price, amount in market.levels(side)]
+        depth = FULL_BOOK_DEPTH if self.order_book_source == WS_FULL_BOOK else None
+        return {side: [(float(price), float(amount)) for price, amount in market.levels(side)[:depth]]
                 for side in ("bids", "asks")}
 
     async def push_diffs(self, symbol: str, count: int) -> int:
-        """Changes the book `count` times at random and streams each change as a depthUpdate; returns the last id."""
+        """Changes the book `count` times at random and streams each change in the order book source's shape (a
+        depthUpdate, a delta, the whole book); returns the last update id."""
         market = self.markets[symbol]
         for _ in range(count):
-            changes = {"bids": {}, "asks": {}}
-            for side in ("bids", "asks"):
-                for _ in range(self._random.randint(1, 3)):
-                    ticks = self._random.randint(1, 120)
-                    price = (market.mid_price - ticks * market.tick_size if side == "bids"
-                             else market.mid_price + ticks * market.tick_size)
-                    amount = (Decimal("0") if self._random.random() < 0.3
-                              else Decimal(self._random.randint(1, 50000)) * market.step_size)
-                    changes[side][price] = amount
-            await self._apply_and_stream_diff(market, changes)
+            await self._apply_and_stream_diff(market, self._random_changes(market))
         return market.last_update_id
+
+    async def skip_updates(self, symbol: str, count: int = 1) -> int:
+        """Changes the book `count` times without streaming the changes: the sequence gap of lost messages."""
+        market = self.markets[symbol]
+        for _ in range(count):
+            await self._apply_and_stream_diff(market, self._random_changes(market), stream=False)
+        return market.last_update_id
+
+    def book_stream(self, symbol: str) -> str:
+        """The stream a connector subscribes to for the symbol's book, as the order book source names it"""
+        return {REST_SNAPSHOT_WS_DIFF: f"{symbol.lower()}@depth", WS_SNAPSHOT_DELTA: f"orderbook.50.{symbol}",
+                WS_FULL_BOOK: f"spot/depth50:{symbol}"}[self.order_book_source]
+
+    def _random_changes(self, market: Market) -> Dict[str, Dict[Decimal, Decimal]]:
+        changes = {"bids": {}, "asks": {}}
+        for side in ("bids", "asks"):
+            for _ in range(self._random.randint(1, 3)):
+                ticks = self._random.randint(1, 120)
+                price = (market.mid_price - ticks * market.tick_size if side == "bids"
+                         else market.mid_price + ticks * market.tick_size)
+                amount = (Decimal("0") if self._random.random() < 0.3
+                          else Decimal(self._random.randint(1, 50000)) * market.step_size)
+                changes[side][price] = amount
+        return changes
 
     async def set_level(self, symbol: str, side: str, price: str, amount: str) -> int:
         market = self.markets[symbol]
@@ -538,7 +561,8 @@ class LoopbackExchange:
             if not ws.closed:
                 await ws.send_str(json.dumps({"subscriptionId": subscription_id, "event": event}))
 
-    async def _apply_and_stream_diff(self, market: Market, changes: Dict[str, Dict[Decimal, Decimal]]):
+    async def _apply_and_stream_diff(self, market: Market, changes: Dict[str, Dict[Decimal, Decimal]],
+                                     stream: bool = True):
         for side, side_changes in changes.items():
             book = market.bids if side == "bids" else market.asks
             for price, amount in side_changes.items():
@@ -547,14 +571,41 @@ class LoopbackExchange:
                 else:
                     book.pop(price, None)
         first_update_id = market.last_update_id + 1
-        market.last_update_id += self._random.randint(1, 3)
-        event_time = now_ms(self.clock_offset_ms)
-        await self._send_public(market, "depth", {
-            "e": "depthUpdate", "E": event_time, "s": market.symbol, "U": first_update_id,
-            "u": market.last_update_id,
-            "b": [[fmt(price), fmt(amount)] for price, amount in changes.get("bids", {}).items()],
-            "a": [[fmt(price), fmt(amount)] for price, amount in changes.get("asks", {}).items()],
-        })
+        # Binance's diffs may span several update ids; Bybit's deltas and BitMart's books take one each.
+        market.last_update_id += self._random.randint(1, 3) if self.order_book_source == REST_SNAPSHOT_WS_DIFF else 1
+        if not stream:
+            return
+        bids = [[fmt(price), fmt(amount)] for price, amount in changes.get("bids", {}).items()]
+        asks = [[fmt(price), fmt(amount)] for price, amount in changes.get("asks", {}).items()]
+        if self.order_book_source == REST_SNAPSHOT_WS_DIFF:
+            await self._send_public(market, "depth", {
+                "e": "depthUpdate", "E": now_ms(self.clock_offset_ms), "s": market.symbol, "U": first_update_id,
+                "u": market.last_update_id, "b": bids, "a": asks})
+        elif self.order_book_source == WS_SNAPSHOT_DELTA:
+            await self._send_book(market, self._book_event(market, "delta", bids, asks))
+        else:
+            await self._send_book(market, self._full_book_event(market))
+
+    def _levels(self, market: Market, side: str, depth: Optional[int] = None) -> List[List[str]]:
+        return [[fmt(price), fmt(amount)] for price, amount in market.levels(side)[:depth]]
+
+    def _book_event(self, market: Market, kind: str, bids: List[List[str]], asks: List[List[str]]) -> Dict[str, Any]:
+        """A Bybit-like order book message: the snapshot pushed on subscription, or a delta"""
+        return {"topic": self.book_stream(market.symbol), "type": kind, "ts": now_ms(self.clock_offset_ms),
+                "data": {"s": market.symbol, "b": bids, "a": asks, "u": market.last_update_id,
+                         "seq": market.last_update_id}}
+
+    def _full_book_event(self, market: Market) -> Dict[str, Any]:
+        """A BitMart-like message: the whole book at its depth, its update id in place of the time"""
+        return {"table": "spot/depth50", "data": [{
+            "symbol": market.symbol, "ms_t": market.last_update_id,
+            "bids": self._levels(market, "bids", FULL_BOOK_DEPTH),
+            "asks": self._levels(market, "asks", FULL_BOOK_DEPTH)}]}
+
+    async def _send_book(self, market: Market, event: Dict[str, Any]):
+        for ws, streams in list(self._public_ws.items()):
+            if not ws.closed and self.book_stream(market.symbol) in streams:
+                await ws.send_str(json.dumps(event))
 
     async def _send_public(self, market: Market, channel: str, event: Dict[str, Any]):
         prefix = f"{market.symbol.lower()}@{channel}"
@@ -742,11 +793,15 @@ class LoopbackExchange:
         if error:
             return error
         limit = int(params.get("limit", 100))
-        return web.json_response({
-            "lastUpdateId": market.last_update_id,
-            "bids": [[fmt(price), fmt(amount)] for price, amount in market.levels("bids")[:limit]],
-            "asks": [[fmt(price), fmt(amount)] for price, amount in market.levels("asks")[:limit]],
-        })
+        bids, asks = self._levels(market, "bids", limit), self._levels(market, "asks", limit)
+        if self.order_book_source == WS_SNAPSHOT_DELTA:
+            return web.json_response({"retCode": 0, "result": {
+                "s": market.symbol, "b": bids, "a": asks, "u": market.last_update_id, "seq": market.last_update_id,
+                "ts": now_ms(self.clock_offset_ms)}})
+        if self.order_book_source == WS_FULL_BOOK:
+            return web.json_response({"code": 1000, "data": {
+                "ts": str(market.last_update_id), "symbol": market.symbol, "bids": bids, "asks": asks}})
+        return web.json_response({"lastUpdateId": market.last_update_id, "bids": bids, "asks": asks})
 
     async def _ticker_price(self, request, params):
         if "symbol" in params:
@@ -908,6 +963,11 @@ class LoopbackExchange:
                 elif method == "UNSUBSCRIBE":
                     self._public_ws[ws].difference_update(streams)
                 await ws.send_str(json.dumps({"result": None, "id": payload.get("id")}))
+                if method == "SUBSCRIBE" and self.order_book_source == WS_SNAPSHOT_DELTA:
+                    for market in self.markets.values():
+                        if self.book_stream(market.symbol) in streams:  # the snapshot a subscription gets first
+                            await ws.send_str(json.dumps(self._book_event(
+                                market, "snapshot", self._levels(market, "bids"), self._levels(market, "asks"))))
         finally:
             self._public_ws.pop(ws, None)
             self._all_ws.discard(ws)

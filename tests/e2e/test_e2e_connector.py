@@ -44,6 +44,9 @@ VARIANTS: Dict[str, dict] = {
     "ed25519": {"auth_scheme": "ed25519"},
     "ed25519_ws_api": {"auth_scheme": "ed25519", "user_stream": "ws_api", "time_synchronizer": False,
                        "api_secret_field": "secret_key", "extra_api_keys": "memo"},
+    # Each order book source other than Binance's: Bybit's pushed snapshot and deltas, BitMart's whole books.
+    "ws_snapshot_delta": {"order_book_source": "ws_snapshot_delta"},
+    "ws_full_book": {"connector_name": "acme_pro", "order_book_source": "ws_full_book"},
 }
 # The schemes other than Binance's: each signs in headers.
 HEADER_SCHEME_VARIANTS = ["base64_headers", "hex_headers", "sha512_headers", "ed25519", "ed25519_ws_api"]
@@ -53,10 +56,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(SUBPROCESS_TIMEOUT + 60)]
 _workspaces: Dict[str, Path] = {}
 
 
-def install_scenarios(workspace: Path, auth_scheme: str) -> Path:
+def install_scenarios(workspace: Path, auth_scheme: str, order_book_source: str = "rest_snapshot_ws_diff") -> Path:
     target = workspace / "e2e_loopback"
     target.mkdir(exist_ok=True)
     (target / "auth_scheme.txt").write_text(auth_scheme)
+    (target / "order_book_source.txt").write_text(order_book_source)
     shutil.copyfile(E2E_DIR / "loopback_exchange.py", target / "loopback_exchange.py")
     shutil.copyfile(E2E_DIR / "connector_scenarios.py", target / "test_connector_scenarios.py")
     return workspace
@@ -67,7 +71,8 @@ def workspace(request, tmp_path_factory) -> Path:
     variant = request.param
     if variant not in _workspaces:
         rendered = render(tmp_path_factory.mktemp(f"e2e-{variant}") / "out", **VARIANTS[variant])
-        _workspaces[variant] = install_scenarios(rendered, VARIANTS[variant].get("auth_scheme", "hmac_sha256_query"))
+        _workspaces[variant] = install_scenarios(rendered, VARIANTS[variant].get("auth_scheme", "hmac_sha256_query"),
+                                                 VARIANTS[variant].get("order_book_source", "rest_snapshot_ws_diff"))
     return _workspaces[variant]
 
 
@@ -94,6 +99,12 @@ def test_start_network_loads_trading_rules_pairs_and_balances(workspace: Path, s
 
 @scenario_cases(("default", "test_order_book_from_snapshot_and_diffs_equals_server_book"))
 def test_order_book_built_from_snapshot_and_diffs_equals_the_server_book(workspace: Path, scenario: str):
+    run_scenario(workspace, scenario)
+
+
+@scenario_cases(*((variant, "test_order_book_equals_server_book_after_a_gap_and_a_dropped_connection")
+                  for variant in ("default", "ws_snapshot_delta", "ws_full_book")))
+def test_order_book_equals_the_server_book_after_a_gap_and_a_dropped_connection(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
 
