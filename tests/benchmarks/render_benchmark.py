@@ -45,12 +45,17 @@ from rendering import (  # noqa: E402
     run_rendered_suite,
 )
 
-from spot_connector.answers import holds_template_syntax, rendered_defaults  # noqa: E402
+from spot_connector.answers import ORDER_BOOK_SOURCE_CHOICES, holds_template_syntax, rendered_defaults  # noqa: E402
 
 DOCS_PAGE = TEMPLATE_ROOT / "docs" / "benchmarks.md"
 SYMBOL = "COINALPHAHBOT"
 PAIR = "COINALPHA-HBOT"
 TARGET_RATIO = 0.95
+DEFAULT_SOURCE, SNAPSHOT_DELTA, FULL_BOOK = ORDER_BOOK_SOURCE_CHOICES
+# One render per order_book_source value, each under its own connector name: all of them load side by side with
+# hummingbot's Binance connector in one process (the default's is the default render).
+SOURCE_CONNECTOR_NAMES = {DEFAULT_SOURCE: DEFAULT_CONNECTOR_NAME, SNAPSHOT_DELTA: "acme_delta", FULL_BOOK: "acme_full"}
+FULL_BOOK_DEPTH = 50
 
 
 # ---------------------------------------------------------------------------------------------------- (a) render
@@ -175,6 +180,41 @@ def diff_messages(count: int, seed: int = 11) -> Tuple[Dict[str, Any], List[Dict
     return snapshot, messages
 
 
+def source_messages(source: str, snapshot: Dict[str, Any],
+                    messages: List[Dict[str, Any]]) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
+    """
+    The same market in another order book source's shape: the REST snapshot as that source's exchange answers it, and
+    the same level changes as Bybit-like deltas (one update id each) or, for BitMart-like full books, the whole book
+    at FULL_BOOK_DEPTH after each change.
+    """
+    if source == DEFAULT_SOURCE:
+        return snapshot, messages
+    first_id = snapshot["lastUpdateId"]
+    if source == SNAPSHOT_DELTA:
+        return ({"retCode": 0, "result": {"s": SYMBOL, "b": snapshot["bids"], "a": snapshot["asks"], "u": first_id,
+                                          "seq": first_id, "ts": 1700000000000}},
+                [{"topic": f"orderbook.50.{SYMBOL}", "type": "delta", "ts": message["E"],
+                  "data": {"s": SYMBOL, "b": message["b"], "a": message["a"], "u": first_id + number,
+                           "seq": first_id + number}}
+                 for number, message in enumerate(messages, start=1)])
+    book = {"bids": {float(price): amount for price, amount in snapshot["bids"]},
+            "asks": {float(price): amount for price, amount in snapshot["asks"]}}
+    books = []
+    for number, message in enumerate(messages, start=1):
+        for side, key in (("bids", "b"), ("asks", "a")):
+            for price, amount in message[key]:
+                if float(amount) == 0:
+                    book[side].pop(float(price), None)
+                else:
+                    book[side][float(price)] = amount
+        levels = {side: [[f"{price:.8f}", book[side][price]]
+                         for price in sorted(book[side], reverse=side == "bids")[:FULL_BOOK_DEPTH]]
+                  for side in ("bids", "asks")}
+        books.append({"table": "spot/depth50", "data": [{"symbol": SYMBOL, "ms_t": first_id + number, **levels}]})
+    return {"code": 1000, "data": {"ts": str(first_id), "symbol": SYMBOL, "bids": snapshot["bids"],
+                                   "asks": snapshot["asks"]}}, books
+
+
 def load_workspace_connector(workspace: Path, name: str):
     """Makes the rendered connector importable (the workspace's conftest does it, as for its tests)."""
     spec = importlib.util.spec_from_file_location("workspace_conftest", workspace / "conftest.py")
@@ -195,15 +235,25 @@ def make_exchange(exchange_class, name: str):
 
 
 async def diffs_per_second(exchange, order_book_class, snapshot: Dict[str, Any],
-                           messages: List[Dict[str, Any]]) -> float:
-    """The tracker's path for one diff: the data source parses the raw event, the order book applies it."""
+                           messages: List[Dict[str, Any]], full_books: bool = False) -> float:
+    """
+    The tracker's path for one diff: the data source parses the raw event, the order book applies it. With
+    `full_books`, each message is a whole book: the data source parses it as a snapshot, and the book is restored
+    from it as the tracker does with a snapshot.
+    """
     data_source = exchange._orderbook_ds
+    # The rendered sequence check remembers the last update id of the book: every run replays the same stream.
+    getattr(data_source, "_last_update_ids", {}).clear()
     order_book = order_book_class()
     snapshot_message = order_book_class.snapshot_message_from_exchange(
         copy.deepcopy(snapshot), time.time(), metadata={"trading_pair": PAIR})
     order_book.apply_snapshot(snapshot_message.bids, snapshot_message.asks, snapshot_message.update_id)
     batch = copy.deepcopy(messages)  # parsing adds the trading pair to each event: every run gets fresh ones
     queue: asyncio.Queue = asyncio.Queue()
+    if full_books:
+        started = await _time_full_books(data_source, order_book, batch, queue)
+        assert order_book.snapshot_uid == messages[-1]["data"][0]["ms_t"]
+        return len(batch) / started
     parse = data_source._parse_order_book_diff_message
     # The garbage collector is kept out of the timed loop: the deep copy above would otherwise make the first
     # contender of a round pay for collections the second does not.
@@ -218,8 +268,24 @@ async def diffs_per_second(exchange, order_book_class, snapshot: Dict[str, Any],
         elapsed = time.perf_counter() - started
     finally:
         gc.enable()
-    assert order_book.last_diff_uid == messages[-1]["u"]
+    assert order_book.last_diff_uid == messages[-1].get("u", messages[-1].get("data", {}).get("u"))
     return len(batch) / elapsed
+
+
+async def _time_full_books(data_source, order_book, batch: List[Dict[str, Any]], queue: asyncio.Queue) -> float:
+    parse = data_source._parse_order_book_snapshot_message
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.perf_counter()
+        for raw_message in batch:
+            await parse(raw_message=raw_message, message_queue=queue)
+            book = queue.get_nowait()
+            order_book.restore_from_snapshot_and_diffs(book, [])
+        elapsed = time.perf_counter() - started
+    finally:
+        gc.enable()
+    return elapsed
 
 
 def book_levels(order_book) -> Tuple[list, list]:
@@ -227,31 +293,56 @@ def book_levels(order_book) -> Tuple[list, list]:
             [(row.price, row.amount) for row in order_book.ask_entries()])
 
 
-async def benchmark_diffs_async(workspace: Path, name: str, message_count: int, rounds: int) -> Dict[str, Any]:
-    template_exchange_class, template_book_class = load_workspace_connector(workspace, name)
+async def benchmark_diffs_async(workspaces: Dict[str, Path], message_count: int, rounds: int) -> Dict[str, Any]:
+    """Every order book source's render given (order_book_source -> workspace) and hummingbot's Binance, one run."""
     from hummingbot.connector.exchange.binance.binance_exchange import BinanceExchange
     from hummingbot.connector.exchange.binance.binance_order_book import BinanceOrderBook
 
     snapshot, messages = diff_messages(message_count)
-    contenders: Dict[str, Tuple[Any, Callable]] = {
-        "template": (make_exchange(template_exchange_class, name), template_book_class),
-        "binance": (make_exchange(BinanceExchange, "binance"), BinanceOrderBook),
-    }
+    # label -> (exchange, order book class, snapshot, messages, whole books)
+    contenders: Dict[str, Tuple[Any, Callable, Dict[str, Any], List[Dict[str, Any]], bool]] = {
+        "binance": (make_exchange(BinanceExchange, "binance"), BinanceOrderBook, snapshot, messages, False)}
+    for source, workspace in workspaces.items():
+        name = SOURCE_CONNECTOR_NAMES[source]
+        exchange_class, book_class = load_workspace_connector(workspace, name)
+        contenders[source] = (make_exchange(exchange_class, name), book_class,
+                              *source_messages(source, snapshot, messages), source == FULL_BOOK)
     rates: Dict[str, List[float]] = {key: [] for key in contenders}
-    for key, (exchange, book_class) in contenders.items():  # warm-up
-        await diffs_per_second(exchange, book_class, snapshot, messages[:2000])
+    for exchange, book_class, source_snapshot, source_stream, full_books in contenders.values():  # warm-up
+        await diffs_per_second(exchange, book_class, source_snapshot, source_stream[:2000], full_books)
     for round_number in range(rounds):
-        # Interleaved rounds, the order swapped every round: both contenders see the same machine state.
+        # Interleaved rounds, the order reversed every other round: the contenders see the same machine state.
         order = list(contenders.items())
-        for key, (exchange, book_class) in (order if round_number % 2 == 0 else reversed(order)):
-            rates[key].append(await diffs_per_second(exchange, book_class, snapshot, messages))
-    template_rate, binance_rate = statistics.median(rates["template"]), statistics.median(rates["binance"])
-    return {"messages": message_count, "rounds": rounds, "template_per_s": template_rate,
-            "binance_per_s": binance_rate, "ratio": template_rate / binance_rate}
+        for key, (exchange, book_class, source_snapshot, source_stream, full_books) in (
+                order if round_number % 2 == 0 else reversed(order)):
+            rates[key].append(await diffs_per_second(exchange, book_class, source_snapshot, source_stream, full_books))
+    binance_rate = statistics.median(rates["binance"])
+    binance_levels = levels_per_message(messages)
+    sources = {source: {"per_s": statistics.median(rates[source]),
+                        "ratio": statistics.median(rates[source]) / binance_rate,
+                        "levels_ratio": statistics.median(rates[source]) / binance_rate
+                        * levels_per_message(contenders[source][3]) / binance_levels} for source in workspaces}
+    return {"messages": message_count, "rounds": rounds, "template_per_s": sources[DEFAULT_SOURCE]["per_s"],
+            "binance_per_s": binance_rate, "ratio": sources[DEFAULT_SOURCE]["ratio"], "sources": sources}
 
 
-def benchmark_diffs(workspace: Path, name: str, message_count: int, rounds: int) -> Dict[str, Any]:
-    return asyncio.run(benchmark_diffs_async(workspace, name, message_count, rounds))
+def levels_per_message(messages: List[Dict[str, Any]]) -> float:
+    """The price levels a message carries, on average: a whole book carries its depth, a diff the levels changed"""
+    books = [message.get("data", message) for message in messages]
+    books = [book[0] if isinstance(book, list) else book for book in books]
+    return statistics.mean(sum(len(book.get(key, [])) for key in ("b", "a", "bids", "asks")) for book in books)
+
+
+def benchmark_diffs(workspaces: Dict[str, Path], message_count: int, rounds: int) -> Dict[str, Any]:
+    return asyncio.run(benchmark_diffs_async(workspaces, message_count, rounds))
+
+
+def render_order_book_sources(default_workspace: Path, folder: Path) -> Dict[str, Path]:
+    """The default render and one render of each other order_book_source value, under its own connector name"""
+    return {DEFAULT_SOURCE: default_workspace, **{
+        source: render_template(folder / source, connector_name=SOURCE_CONNECTOR_NAMES[source],
+                                order_book_source=source)
+        for source in ORDER_BOOK_SOURCE_CHOICES if source != DEFAULT_SOURCE}}
 
 
 # ---------------------------------------------------------------------------------------------------- report
@@ -270,6 +361,11 @@ def table(render: Dict[str, Any], suite: Dict[str, Any], diffs: Dict[str, Any]) 
         ("Diff messages/s, hummingbot Binance", f"{diffs['binance_per_s']:,.0f}", "same messages, same rounds"),
         ("Diff throughput ratio (rendered / Binance)", f"{diffs['ratio']:.3f}",
          f"target >= {TARGET_RATIO}: {'met' if diffs['ratio'] >= TARGET_RATIO else 'NOT met'}"),
+        *((f"Order book messages/s, order_book_source={source}", f"{figures['per_s']:,.0f}",
+           f"{figures['ratio']:.3f} of Binance's in the same run (target >= {TARGET_RATIO}: "
+           f"{'met' if figures['ratio'] >= TARGET_RATIO else 'NOT met'}); price levels/s "
+           f"{figures['levels_ratio']:.2f} of Binance's")
+          for source, figures in diffs.get("sources", {}).items() if source != DEFAULT_SOURCE),
     ]
     return markdown_table(("Measure", "Value", "Notes"), rows)
 
@@ -313,7 +409,13 @@ settings; hummingbot merges at 80%, the template's tests require {MIN_LINE_COVER
   process, after a warm-up, in rounds whose order alternates, with the garbage collector held off during the timed
   loop (the fresh copies of the events each round needs would otherwise bill one contender for the other's
   garbage); the figure is the median messages per second. A ratio near 1.0 is expected: the
-  rendered path has Binance's shape, so the figure guards against the template adding work per message.
+  rendered path has Binance's shape, so the figure guards against the template adding work per message (its
+  sequence check included).
+- **Per order book source.** The same market and level changes in each other `order_book_source` value's shape, in
+  the same run and rounds as Binance's: Bybit-like deltas (one update id each) through the data source's delta
+  parser and sequence check, and BitMart-like whole books of {FULL_BOOK_DEPTH} levels per side, each parsed as a
+  snapshot and restored into the book as the tracker restores a snapshot. A whole book carries far more levels than
+  a diff, so its figure is messages, not levels, per second.
 
 Figures vary with the machine; the ratios are what to compare between runs.
 """
@@ -340,7 +442,8 @@ def main(argv=None) -> int:
             print(suite["output"], file=sys.stderr)
         print(f"(c) {args.rounds} rounds of {args.messages:,} order book diffs, rendered connector and Binance ...",
               flush=True)
-        diffs = benchmark_diffs(workspace, DEFAULT_CONNECTOR_NAME, args.messages, args.rounds)
+        sources = render_order_book_sources(workspace, config_folder / "sources")
+        diffs = benchmark_diffs(sources, args.messages, args.rounds)
         shapes = []
         if not args.no_shapes:
             print(f"(b) per shape: {len(VARIANTS)} renders, each suite run plainly and under coverage ...", flush=True)
@@ -356,9 +459,10 @@ def main(argv=None) -> int:
     low = [shape["shape"] for shape in shapes if shape["line_coverage"] < MIN_LINE_COVERAGE]
     if low:
         print(f"\nWARNING: below {MIN_LINE_COVERAGE}% line coverage: {', '.join(low)}", file=sys.stderr)
-    if diffs["ratio"] < TARGET_RATIO:
-        print(f"\nWARNING: the rendered connector handles diffs at {diffs['ratio']:.3f} of Binance's rate "
-              f"(target {TARGET_RATIO}).", file=sys.stderr)
+    for source, figures in diffs["sources"].items():
+        if figures["ratio"] < TARGET_RATIO:
+            print(f"\nWARNING: order_book_source={source} handles messages at {figures['ratio']:.3f} of Binance's "
+                  f"diff rate (target {TARGET_RATIO}).", file=sys.stderr)
     if args.write_docs:
         environment = f"Python {sys.version.split()[0]} on {sys.platform}"
         DOCS_PAGE.parent.mkdir(parents=True, exist_ok=True)
