@@ -16,7 +16,7 @@ import pytest
 from golden_renders import SHAPE_FACTORS, VARIANTS, as_answers, factor_pairs, pairwise_combinations, variant_id
 from rendering import MIN_LINE_COVERAGE, connector_paths, lint, run_rendered_suite, unrendered_jinja
 
-from spot_connector.answers import extra_credentials
+from spot_connector.answers import ORDER_BOOK_SOURCE_CHOICES, extra_credentials
 
 NAME = VARIANTS[0]["connector_name"]  # a multi-word name: class prefix AcmePro, display name "Acme Pro"
 COMBINATIONS = VARIANTS
@@ -80,6 +80,13 @@ def test_variant_renders_clean_code_and_passes_its_suite(variant):
         assert "ws_url=web_utils.wss_url(self._domain)" in sources[f"{NAME}_api_order_book_data_source.py"]
         assert "def test_hummingbot_hands_the_testnet_keys_to_the_exchange_with_its_domain" in sources[
             f"test_{NAME}_utils.py"]
+
+    # Each order book source renders its own resynchronisation, and the whole-book source parses no diffs.
+    source = answers.get("order_book_source", ORDER_BOOK_SOURCE_CHOICES[0])
+    data_source = sources[f"{NAME}_api_order_book_data_source.py"]
+    assert ("def _resynchronize_order_book" in data_source) == (source == "rest_snapshot_ws_diff")
+    assert ("def _resubscribe_order_book" in data_source) == (source == "ws_snapshot_delta")
+    assert ("def _parse_order_book_diff_message" in data_source) == (source != "ws_full_book")
 
     outcome = run_rendered_suite(workspace, coverage=True)
     assert outcome["returncode"] == 0, outcome["output"]
