@@ -193,7 +193,7 @@ def source_messages(source: str, snapshot: Dict[str, Any],
     if source == SNAPSHOT_DELTA:
         return ({"retCode": 0, "result": {"s": SYMBOL, "b": snapshot["bids"], "a": snapshot["asks"], "u": first_id,
                                           "seq": first_id, "ts": 1700000000000}},
-                [{"topic": f"orderbook.50.{SYMBOL}", "type": "delta", "ts": message["E"],
+                [{"topic": f"orderbook.200.{SYMBOL}", "type": "delta", "ts": message["E"],
                   "data": {"s": SYMBOL, "b": message["b"], "a": message["a"], "u": first_id + number,
                            "seq": first_id + number}}
                  for number, message in enumerate(messages, start=1)])

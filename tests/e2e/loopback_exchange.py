@@ -440,7 +440,7 @@ class LoopbackExchange:
 
     def book_stream(self, symbol: str) -> str:
         """The stream a connector subscribes to for the symbol's book, as the order book source names it"""
-        return {REST_SNAPSHOT_WS_DIFF: f"{symbol.lower()}@depth", WS_SNAPSHOT_DELTA: f"orderbook.50.{symbol}",
+        return {REST_SNAPSHOT_WS_DIFF: f"{symbol.lower()}@depth", WS_SNAPSHOT_DELTA: f"orderbook.200.{symbol}",
                 WS_FULL_BOOK: f"spot/depth50:{symbol}"}[self.order_book_source]
 
     def _random_changes(self, market: Market) -> Dict[str, Dict[Decimal, Decimal]]:
