@@ -21,7 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rendering import render  # noqa: E402
 
-from spot_connector.answers import API_SECRET_FIELD_CHOICES, AUTH_SCHEME_CHOICES, USER_STREAM_CHOICES  # noqa: E402
+from spot_connector.answers import (  # noqa: E402
+    API_SECRET_FIELD_CHOICES,
+    AUTH_SCHEME_CHOICES,
+    USER_STREAM_CHOICES,
+    WS_PING_CHOICES,
+)
 from spot_connector.facts import ANSWERS_FILE  # noqa: E402
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
@@ -35,6 +40,7 @@ def variant_id(answers: dict) -> str:
           else []),
         "timesync" if answers["time_synchronizer"] else "localtime",
         answers["user_stream"],
+        *([answers["ws_ping"]] if answers.get("ws_ping", WS_PING_CHOICES[0]) != WS_PING_CHOICES[0] else []),
         answers["extra_api_keys"].replace(",", "+") or "nokeys",
         "balance" if answers["balance_channel"] else "nobalance",
         *(["secret_key"] if answers.get("api_secret_field") == "secret_key" else []),
@@ -58,6 +64,7 @@ OPTIONAL_ANSWERS = {
 SHAPE_FACTORS: Dict[str, list] = {
     "auth_scheme": list(AUTH_SCHEME_CHOICES),
     "user_stream": list(USER_STREAM_CHOICES),
+    "ws_ping": list(WS_PING_CHOICES),
     "time_synchronizer": [True, False],
     "api_secret_field": list(API_SECRET_FIELD_CHOICES),
     "extra_api_keys": ["", "memo"],
