@@ -44,6 +44,7 @@ RENDERED_TEST_DOMAIN = "test"
 TEMPLATE_PROMPTS = json.loads((Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text())
 USER_STREAM_CHOICES = tuple(TEMPLATE_PROMPTS["user_stream"])
 ORDER_BOOK_SOURCE_CHOICES = tuple(TEMPLATE_PROMPTS["order_book_source"])
+WS_PING_CHOICES = tuple(TEMPLATE_PROMPTS["ws_ping"])
 AUTH_SCHEME_CHOICES = tuple(TEMPLATE_PROMPTS["auth_scheme"])
 API_SECRET_FIELD_CHOICES = tuple(TEMPLATE_PROMPTS["api_secret_field"])
 # Credentials a scheme needs besides the API key and secret (they come first among the extra credentials).
@@ -289,6 +290,12 @@ def check_order_book_source(value: Any) -> Checked:
     return value, None
 
 
+def check_ws_ping(value: Any) -> Checked:
+    if value not in WS_PING_CHOICES:
+        return value, f"ws_ping {value!r} is invalid: choose one of {', '.join(WS_PING_CHOICES)}"
+    return value, None
+
+
 def check_auth_scheme(value: Any) -> Checked:
     if value not in AUTH_SCHEME_CHOICES:
         return value, f"auth_scheme {value!r} is invalid: choose one of {', '.join(AUTH_SCHEME_CHOICES)}"
@@ -318,7 +325,7 @@ def check_hummingbot_root(value: Any) -> Checked:
 
 
 CHOICES = {"user_stream": USER_STREAM_CHOICES, "order_book_source": ORDER_BOOK_SOURCE_CHOICES,
-           "auth_scheme": AUTH_SCHEME_CHOICES,
+           "ws_ping": WS_PING_CHOICES, "auth_scheme": AUTH_SCHEME_CHOICES,
            "api_secret_field": API_SECRET_FIELD_CHOICES}
 
 CHECKS: Dict[str, Callable[[Any], Checked]] = {
@@ -346,6 +353,7 @@ CHECKS: Dict[str, Callable[[Any], Checked]] = {
     "time_synchronizer": _check_boolean("time_synchronizer"),
     "user_stream": check_user_stream,
     "order_book_source": check_order_book_source,
+    "ws_ping": check_ws_ping,
     "auth_scheme": check_auth_scheme,
     "api_secret_field": check_api_secret_field,
     "extra_api_keys": check_extra_api_keys,

@@ -21,28 +21,35 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rendering import render  # noqa: E402
 
-from spot_connector.answers import (API_SECRET_FIELD_CHOICES, AUTH_SCHEME_CHOICES,  # noqa: E402
-                                    ORDER_BOOK_SOURCE_CHOICES, USER_STREAM_CHOICES)
+from spot_connector.answers import CHOICES  # noqa: E402
 from spot_connector.facts import ANSWERS_FILE  # noqa: E402
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 SUFFIX = ".golden"
 
 
+def unless_default(answers: dict, prompt: str) -> List[str]:
+    """A choice prompt's answer as a word of a variant's id, or no word when it is the default (the first choice)."""
+    value = answers.get(prompt, CHOICES[prompt][0])
+    return [] if value == CHOICES[prompt][0] else [value]
+
+
 def variant_id(answers: dict) -> str:
-    """The shape answers in a name; the auth answers appear only when they differ from the defaults."""
+    """The shape answers in a name; a choice prompt's answer appears only when it differs from its default."""
     return "-".join([
-        *([answers["auth_scheme"]] if answers.get("auth_scheme", AUTH_SCHEME_CHOICES[0]) != AUTH_SCHEME_CHOICES[0]
-          else []),
+        *unless_default(answers, "auth_scheme"),
         "timesync" if answers["time_synchronizer"] else "localtime",
         answers["user_stream"],
-        *([answers["order_book_source"]]
-          if answers.get("order_book_source", ORDER_BOOK_SOURCE_CHOICES[0]) != ORDER_BOOK_SOURCE_CHOICES[0] else []),
+        *(word for prompt in STREAM_PROMPTS for word in unless_default(answers, prompt)),
         answers["extra_api_keys"].replace(",", "+") or "nokeys",
         "balance" if answers["balance_channel"] else "nobalance",
-        *(["secret_key"] if answers.get("api_secret_field") == "secret_key" else []),
+        *unless_default(answers, "api_secret_field"),
         *[word for key, (word, _) in OPTIONAL_ANSWERS.items() if key in answers],
     ])
+
+
+# The choice prompts of the websocket streams besides user_stream.
+STREAM_PROMPTS = ("order_book_source", "ws_ping")
 
 
 # The optional answers (a client order id prefix, a broker header, a testnet domain): the word a variant's id gets
@@ -59,11 +66,11 @@ OPTIONAL_ANSWERS = {
 
 # Every prompt that shapes the code, with the values a variant gives it (extra credentials: none or one).
 SHAPE_FACTORS: Dict[str, list] = {
-    "auth_scheme": list(AUTH_SCHEME_CHOICES),
-    "user_stream": list(USER_STREAM_CHOICES),
-    "order_book_source": list(ORDER_BOOK_SOURCE_CHOICES),
+    "auth_scheme": list(CHOICES["auth_scheme"]),
+    "user_stream": list(CHOICES["user_stream"]),
+    **{prompt: list(CHOICES[prompt]) for prompt in STREAM_PROMPTS},
     "time_synchronizer": [True, False],
-    "api_secret_field": list(API_SECRET_FIELD_CHOICES),
+    "api_secret_field": list(CHOICES["api_secret_field"]),
     "extra_api_keys": ["", "memo"],
     "balance_channel": [True, False],
     **{prompt: [None, prompt] for prompt in OPTIONAL_ANSWERS},
@@ -112,11 +119,12 @@ def as_answers(row: dict) -> dict:
 # Every value of the first four shape prompts in every combination (the template's first shapes, kept whole); then a
 # pairwise covering set of every shape prompt's values (pairwise_combinations). With the defaults and a set in which
 # every other answer differs from its default, they are the answer sets.
+FIRST_USER_STREAMS = ("listen_key", "ws_api")  # the template's first two; later ones join the pairwise set
 FIRST_SHAPES = [
     dict(connector_name="acme_pro", time_synchronizer=time_sync, user_stream=user_stream, extra_api_keys=extra_keys,
          balance_channel=balance)
     for time_sync, user_stream, extra_keys, balance in itertools.product(
-        [True, False], USER_STREAM_CHOICES, ["", "passphrase"], [True, False])
+        [True, False], FIRST_USER_STREAMS, ["", "passphrase"], [True, False])
 ]
 VARIANTS = FIRST_SHAPES + [answers for answers in map(as_answers, pairwise_combinations())
                            if variant_id(answers) not in {variant_id(first) for first in FIRST_SHAPES}]
@@ -129,8 +137,7 @@ ANSWER_SETS: Dict[str, dict] = {
         maker_fee="0.002", taker_fee="0.0025", order_book_depth="500", ws_heartbeat_interval="20",
         rate_limit_request_weight_per_minute="1200", rate_limit_orders_per_10_seconds="50",
         rate_limit_orders_per_day="160000", rate_limit_raw_requests_per_5_minutes="6100", user_stream="ws_api",
-        order_book_source="ws_snapshot_delta",
-        extra_api_keys="passphrase,memo"),
+        order_book_source="ws_snapshot_delta", ws_ping="client_ping", extra_api_keys="passphrase,memo"),
     **{variant_id(answers): answers for answers in VARIANTS},
 }
 

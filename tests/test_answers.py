@@ -97,6 +97,7 @@ def test_accepted_answers_are_normalised(answer, given, normalised):
     ("_replace_existing", "yes please"),
     ("auth_scheme", "jwt"),
     ("auth_scheme", ["hmac_sha256_query"]),
+    ("ws_ping", "heartbeat_channel"),
     ("api_secret_field", "secret"),
 ])
 def test_refused_answers_get_one_line_naming_the_prompt(answer, value):
@@ -266,7 +267,7 @@ def test_the_other_schemes_imply_no_credential(scheme):
 
 def test_new_choices_are_kept_as_options_until_cookiecutter_prompts():
     answers = {"auth_scheme": list(reversed(rules.AUTH_SCHEME_CHOICES)),
-               "api_secret_field": ["secret_key", "api_secret"]}
+               "api_secret_field": ["secret_key", "api_secret"], "ws_ping": list(reversed(rules.WS_PING_CHOICES))}
     assert rules.check_answers(answers, TEMPLATE_DEFAULTS, rendered=False)[1] == []
     assert rules.check_answers({"auth_scheme": ["ed25519", "jwt"]}, TEMPLATE_DEFAULTS, rendered=False)[1] == [
         "auth_scheme ['ed25519', 'jwt'] is invalid: the choices are " + ", ".join(rules.AUTH_SCHEME_CHOICES)]

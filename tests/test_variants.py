@@ -2,7 +2,7 @@
 Every combination of the answers that shape the connector renders lint-clean and passes its own suite.
 
 time_synchronizer x user_stream x extra_api_keys x balance_channel: 16 renders; then a pairwise covering set of every
-shape prompt's values (golden_renders.pairwise_combinations: auth_scheme, user_stream, time_synchronizer,
+shape prompt's values (golden_renders.pairwise_combinations: auth_scheme, user_stream, ws_ping, time_synchronizer,
 api_secret_field, extra_api_keys, balance_channel and the optional order id prefix, broker header and testnet
 domain), in which every value of each meets every value of each other, so every auth_scheme meets every user_stream.
 Each is tested as a user would run it.
@@ -66,6 +66,10 @@ def test_variant_renders_clean_code_and_passes_its_suite(variant):
     assert f"{NAME}_{secret_field}: str" in sources[f"{NAME}_exchange.py"]
     if not answers["balance_channel"]:
         assert "self.real_time_balance_update = False" in sources[f"{NAME}_exchange.py"]
+    # The keep-alive of client_ping and server_ping lives once, in web utils, and both data sources read through it.
+    keep_alive_readers = sorted(name for name, text in sources.items() if "web_utils.exchange_messages(" in text)
+    assert keep_alive_readers == ([] if answers.get("ws_ping", "protocol") == "protocol" else
+                                  [f"{NAME}_api_order_book_data_source.py", f"{NAME}_api_user_stream_data_source.py"])
     if "client_order_id_prefix" in answers:
         assert f'HBOT_ORDER_ID_PREFIX = "{answers["client_order_id_prefix"]}"' in sources[f"{NAME}_constants.py"]
     if answers.get("broker_header_name"):

@@ -67,6 +67,10 @@ AUTH_SCHEME = AUTH_SCHEME_FILE.read_text().strip() if AUTH_SCHEME_FILE.exists() 
 ORDER_BOOK_SOURCE_FILE = Path(__file__).with_name("order_book_source.txt")
 ORDER_BOOK_SOURCE = (ORDER_BOOK_SOURCE_FILE.read_text().strip() if ORDER_BOOK_SOURCE_FILE.exists()
                      else "rest_snapshot_ws_diff")
+# The render's ws_ping shape, told by the constants its partials add: the loopback exchange keeps the websockets alive
+# the same way.
+WS_PING = ("client_ping" if hasattr(CONSTANTS, "WS_PING_PAYLOAD")
+           else "server_ping" if hasattr(CONSTANTS, "WS_PING_FIELD") else "protocol")
 ALL_EVENTS = [event for event in MarketEvent]
 
 logging.basicConfig(level=logging.WARNING)
@@ -87,7 +91,8 @@ class Harness:
     """The loopback exchange, the connector pointed at it, a realtime clock ticking the connector, event loggers."""
 
     def __init__(self, server: Optional[LoopbackExchange] = None, api_secret: Optional[str] = None):
-        self.server = server or LoopbackExchange(auth_scheme=AUTH_SCHEME, order_book_source=ORDER_BOOK_SOURCE)
+        self.server = server or LoopbackExchange(auth_scheme=AUTH_SCHEME, order_book_source=ORDER_BOOK_SOURCE,
+                                                 ws_ping=WS_PING)
         self.api_secret = api_secret  # the connector's secret, when it is not the server's
         self.exchange: Optional[ExchangePyBase] = None
         self.events = EventLogger()
@@ -393,7 +398,7 @@ def test_timestamp_error_answer():
 
 def test_requests_signed_with_a_wrong_secret_are_rejected():
     async def scenario():
-        server = LoopbackExchange(auth_scheme=AUTH_SCHEME)
+        server = LoopbackExchange(auth_scheme=AUTH_SCHEME, ws_ping=WS_PING)
         async with Harness(server, api_secret=server.a_wrong_secret()) as harness:
             await until(lambda: [entry for entry in server.requests_to("/account") if "status" in entry],
                         what="a signed /account request")
@@ -407,7 +412,7 @@ def test_requests_signed_with_a_wrong_secret_are_rejected():
 
 def test_signed_requests_follow_a_skewed_server_clock():
     async def scenario():
-        server = LoopbackExchange(auth_scheme=AUTH_SCHEME)
+        server = LoopbackExchange(auth_scheme=AUTH_SCHEME, ws_ping=WS_PING)
         # The server clock runs 20 s behind: local timestamps would be rejected (-1021) without synchronisation.
         server.clock_offset_ms = -20000
         async with Harness(server) as harness:
@@ -420,4 +425,76 @@ def test_signed_requests_follow_a_skewed_server_clock():
             assert signed and all(entry["status"] == 200 for entry in signed), signed
     if not HAS_TIME_SYNCHRONIZER:
         raise AssertionError("this scenario needs a render with time_synchronizer=True")
+    run(scenario)
+
+
+async def book_orders_and_balances_end_right(harness: Harness):
+    """Market data and private events flow: the book equals the server's, a buy fills, the balances follow it."""
+    server, exchange = harness.server, harness.exchange
+    last_update_id = await server.push_diffs(SYMBOL, 30)
+    await harness.wait_book_in_sync(last_update_id)
+    assert client_book(exchange) == server.book(SYMBOL)
+    order_id = await harness.place_limit_order(is_buy=True, amount="1", price="99")
+    await server.fill_order(order_id)
+    await harness.wait_event(BuyOrderCompletedEvent, lambda event: event.order_id == order_id)
+    assert order_id not in exchange.in_flight_orders
+    # One base bought less its commission; 99 quote spent.
+    await until(lambda: exchange.get_balance("COINALPHA") == Decimal("100.999"), what="base balance")
+    assert exchange.get_balance("HBOT") == Decimal("9901")
+    assert exchange.get_available_balance("HBOT") == Decimal("9901")
+
+
+def test_client_pings_keep_the_streams_and_a_missing_pong_reconnects():
+    async def scenario():
+        assert WS_PING == "client_ping", WS_PING
+        # A ping every 0.3 s that must be answered within 1 s: the rendered 30 s would outlast the scenario.
+        CONSTANTS.WS_HEARTBEAT_TIME_INTERVAL, CONSTANTS.WS_PONG_TIMEOUT = 0.3, 1.0
+        async with Harness() as harness:
+            server = harness.server
+            await harness.wait_ready()
+            user_kind = "ws_api" if WS_API_USER_STREAM else "user"
+            await until(lambda: server.open_connections("public") == 1 and server.open_connections(user_kind) == 1,
+                        what="public and user streams connected")
+            opened = dict(server.connections_opened)
+            pings = dict(server.pings_received)
+            # Answered pings keep both connections.
+            await until(lambda: server.pings_received["public"] >= pings["public"] + 5
+                        and server.pings_received[user_kind] >= pings[user_kind] + 5,
+                        what=lambda: f"pings on both streams (so far {server.pings_received})")
+            assert server.connections_opened == opened
+
+            # An exchange that stops answering is left for a new connection, on both streams.
+            server.answer_pings = False
+            await until(lambda: server.connections_opened["public"] > opened["public"]
+                        and server.connections_opened[user_kind] > opened[user_kind], what="reconnections")
+            server.answer_pings = True
+            await until(lambda: subscribed_to(server, "depth") and subscribed_to(server, "trade")
+                        and server.open_connections(user_kind) == 1, what="resubscribed streams")
+            await book_orders_and_balances_end_right(harness)
+    run(scenario)
+
+
+def test_server_pings_are_answered_with_their_pongs():
+    async def scenario():
+        assert WS_PING == "server_ping", WS_PING
+        async with Harness() as harness:
+            server = harness.server
+            await harness.wait_ready()
+            user_kind = "ws_api" if WS_API_USER_STREAM else "user"
+            await until(lambda: server.pongs_received["public"] >= 5 and server.pongs_received[user_kind] >= 5,
+                        what=lambda: f"pongs on both streams (so far {server.pongs_received})")
+            assert server.wrong_pongs == []
+            opened = dict(server.connections_opened)
+            # The pings reach no parser: the book, orders and balances end right on the same connections.
+            await book_orders_and_balances_end_right(harness)
+            assert server.connections_opened == opened
+            assert server.wrong_pongs == []
+            # A dropped connection is taken up again, and the new one answers the pings too.
+            pongs = dict(server.pongs_received)
+            assert await server.drop_websockets() >= 2
+            await until(lambda: server.connections_opened["public"] > opened["public"]
+                        and server.connections_opened[user_kind] > opened[user_kind], what="reconnections")
+            await until(lambda: server.pongs_received["public"] >= pongs["public"] + 3
+                        and server.pongs_received[user_kind] >= pongs[user_kind] + 3, what="pongs after reconnection")
+            assert server.wrong_pongs == []
     run(scenario)

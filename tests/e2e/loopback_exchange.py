@@ -27,6 +27,12 @@ public key that is the API key. The secret is then the base64 seed of an Ed25519
 API key its public key, as Backpack issues them. The websocket API subscription carries Backpack's signature array
 [API key, signature, timestamp, window] of the instruction `subscribe`.
 
+With `ws_ping` it keeps its websockets alive as the rendered shape of that name expects: `client_ping` answers the
+connector's text "ping" with "pong" on every stream (and stops answering while `answer_pings` is False, as a dead
+exchange would); `server_ping` sends {"ping": <n>} every `server_ping_interval` seconds on every stream (the websocket
+API's once subscribed) and counts the {"pong": <n>} answers that echo a ping it sent. `protocol` leaves it to
+aiohttp's protocol pings.
+
 It only ever binds 127.0.0.1. Standard library + aiohttp only (the `cryptography` package too for ed25519, as the
 connector it checks needs it), so it can be copied next to a rendered workspace.
 """
@@ -67,6 +73,11 @@ ERROR_ORDER_NOT_EXIST = (-2013, "Order does not exist.")
 ERROR_INSUFFICIENT_BALANCE = (-2010, "Account has insufficient balance for requested action.")
 ERROR_INVALID_SYMBOL = (-1121, "Invalid symbol.")
 ERROR_LISTEN_KEY = (-1125, "This listenKey does not exist.")
+# The keep-alive frames of the rendered ws_ping shapes' defaults: client_ping's text ping and pong, server_ping's
+# ping field and the pong field that echoes it.
+CLIENT_PING, CLIENT_PONG = "ping", "pong"
+SERVER_PING_FIELD, SERVER_PONG_FIELD = "ping", "pong"
+WS_PING_SHAPES = ("protocol", "client_ping", "server_ping")
 
 
 class HeaderScheme:
@@ -305,7 +316,9 @@ class LoopbackExchange:
 
     def __init__(self, api_key: str = "e2e-api-key", api_secret: str = "e2e-api-secret",
                  balances: Optional[Dict[str, Tuple[str, str]]] = None, seed: int = 7,
-                 auth_scheme: str = "hmac_sha256_query", order_book_source: str = REST_SNAPSHOT_WS_DIFF):
+                 auth_scheme: str = "hmac_sha256_query", order_book_source: str = REST_SNAPSHOT_WS_DIFF,
+                 ws_ping: str = "protocol"):
+        assert ws_ping in WS_PING_SHAPES, ws_ping
         self.api_key = api_key
         self.order_book_source = order_book_source
         self.api_secret = api_secret
@@ -326,6 +339,15 @@ class LoopbackExchange:
         self.request_log: List[Dict[str, Any]] = []
         self.subscriptions: List[Dict[str, Any]] = []  # every SUBSCRIBE / user stream subscription received
         self.connections_opened = {"public": 0, "user": 0, "ws_api": 0}
+        self.ws_ping = ws_ping
+        self.answer_pings = True  # client_ping: whether the connector's pings get their pong
+        self.pings_received = {"public": 0, "user": 0, "ws_api": 0}
+        self.server_ping_interval = 0.2  # server_ping: seconds between the exchange's pings on a connection
+        self.pongs_received = {"public": 0, "user": 0, "ws_api": 0}
+        self.wrong_pongs: List[Any] = []  # server_ping: pongs that echo no ping of their connection
+        self._pings_sent: Dict[web.WebSocketResponse, Set[int]] = {}
+        self._ping_ids = itertools.count(1)
+        self._pinger_tasks: Set[asyncio.Task] = set()
         self._public_ws: Dict[web.WebSocketResponse, Set[str]] = {}
         self._user_ws: Set[web.WebSocketResponse] = set()
         self._ws_api_subscribed: Dict[web.WebSocketResponse, int] = {}
@@ -371,6 +393,8 @@ class LoopbackExchange:
         return self.port
 
     async def stop(self):
+        for task in list(self._pinger_tasks):
+            task.cancel()
         await self.drop_websockets()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -951,9 +975,10 @@ class LoopbackExchange:
         ws = await self._open(request)
         self.connections_opened["public"] += 1
         self._public_ws[ws] = set()
+        self._start_pinging(ws, "public")
         try:
             async for message in ws:
-                if message.type != WSMsgType.TEXT:
+                if message.type != WSMsgType.TEXT or await self._handled_keep_alive(ws, "public", message.data):
                     continue
                 payload = json.loads(message.data)
                 method, streams = payload.get("method"), payload.get("params", [])
@@ -970,6 +995,7 @@ class LoopbackExchange:
                                 market, "snapshot", self._levels(market, "bids"), self._levels(market, "asks"))))
         finally:
             self._public_ws.pop(ws, None)
+            self._pings_sent.pop(ws, None)
             self._all_ws.discard(ws)
         return ws
 
@@ -980,11 +1006,14 @@ class LoopbackExchange:
         self.connections_opened["user"] += 1
         self._user_ws.add(ws)
         self.subscriptions.append({"kind": "user", "time": time.time()})
+        self._start_pinging(ws, "user")
         try:
-            async for _ in ws:
-                continue  # the user stream is one-way
+            async for message in ws:
+                if message.type == WSMsgType.TEXT:  # the user stream is one-way but for keep-alive frames
+                    await self._handled_keep_alive(ws, "user", message.data)
         finally:
             self._user_ws.discard(ws)
+            self._pings_sent.pop(ws, None)
             self._all_ws.discard(ws)
         return ws
 
@@ -1000,12 +1029,16 @@ class LoopbackExchange:
         self.connections_opened["ws_api"] += 1
         try:
             async for message in ws:
-                if message.type != WSMsgType.TEXT:
+                if message.type != WSMsgType.TEXT or await self._handled_keep_alive(ws, "ws_api", message.data):
                     continue
                 payload = json.loads(message.data)
                 await ws.send_str(json.dumps(self._ws_api_answer(ws, payload)))
+                if ws in self._ws_api_subscribed and ws not in self._pings_sent:
+                    # Pings start once subscribed: the connector reads the subscription's answer as the next frame.
+                    self._start_pinging(ws, "ws_api")
         finally:
             self._ws_api_subscribed.pop(ws, None)
+            self._pings_sent.pop(ws, None)
             self._all_ws.discard(ws)
         return ws
 
@@ -1049,3 +1082,49 @@ class LoopbackExchange:
         self.subscriptions.append({"kind": "ws_api", "subscriptionId": subscription_id, "time": time.time()})
         return {"id": request_id, "status": 200, "result": {"subscriptionId": subscription_id},
                 "rateLimits": []}
+
+    # ------------------------------------------------------------------ keep-alive (ws_ping)
+    async def _handled_keep_alive(self, ws: web.WebSocketResponse, kind: str, data: str) -> bool:
+        """Whether a frame the connector sent is a keep-alive frame of the ws_ping shape (answered here if need be)."""
+        if self.ws_ping == "client_ping" and data == CLIENT_PING:
+            self.pings_received[kind] += 1
+            if self.answer_pings:
+                await ws.send_str(CLIENT_PONG)
+            return True
+        if self.ws_ping == "server_ping" and SERVER_PONG_FIELD in data:
+            try:
+                payload = json.loads(data)
+            except ValueError:
+                return False
+            if isinstance(payload, dict) and list(payload) == [SERVER_PONG_FIELD]:
+                sent = self._pings_sent.get(ws, set())
+                if payload[SERVER_PONG_FIELD] in sent:
+                    sent.discard(payload[SERVER_PONG_FIELD])
+                    self.pongs_received[kind] += 1
+                else:
+                    self.wrong_pongs.append(payload)
+                return True
+        return False
+
+    def _start_pinging(self, ws: web.WebSocketResponse, kind: str):
+        if self.ws_ping == "server_ping":
+            self._pings_sent[ws] = set()
+            task = asyncio.ensure_future(self._ping_until_closed(ws))
+            self._pinger_tasks.add(task)
+            task.add_done_callback(self._pinger_tasks.discard)
+
+    async def _ping_until_closed(self, ws: web.WebSocketResponse):
+        while not ws.closed:
+            await asyncio.sleep(self.server_ping_interval)
+            ping_id = next(self._ping_ids)
+            if ws.closed or ws not in self._pings_sent:
+                return
+            self._pings_sent[ws].add(ping_id)
+            try:
+                await ws.send_str(json.dumps({SERVER_PING_FIELD: ping_id}))
+            except (ConnectionError, RuntimeError):
+                return  # the connection went away between the check and the send
+
+    def unanswered_pings(self) -> int:
+        """server_ping: pings sent on open connections that no pong has echoed yet."""
+        return sum(len(sent) for ws, sent in self._pings_sent.items() if not ws.closed)

@@ -47,9 +47,18 @@ VARIANTS: Dict[str, dict] = {
     # Each order book source other than Binance's: Bybit's pushed snapshot and deltas, BitMart's whole books.
     "ws_snapshot_delta": {"order_book_source": "ws_snapshot_delta"},
     "ws_full_book": {"connector_name": "acme_pro", "order_book_source": "ws_full_book"},
+    # The ws_ping shapes: the connector's own pings (with each user stream), and the exchange's pings answered.
+    "client_ping": {"ws_ping": "client_ping"},
+    "client_ping_ws_api": {"connector_name": "acme_pro", "ws_ping": "client_ping", "user_stream": "ws_api",
+                           "auth_scheme": "hmac_sha256_base64_headers"},
+    "server_ping": {"ws_ping": "server_ping"},
+    "server_ping_ws_api": {"ws_ping": "server_ping", "user_stream": "ws_api", "time_synchronizer": False},
 }
 # The schemes other than Binance's: each signs in headers.
 HEADER_SCHEME_VARIANTS = ["base64_headers", "hex_headers", "sha512_headers", "ed25519", "ed25519_ws_api"]
+
+# Each ws_ping shape with each user stream.
+WS_PING_VARIANTS = ["client_ping", "client_ping_ws_api", "server_ping", "server_ping_ws_api"]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(SUBPROCESS_TIMEOUT + 60)]
 
@@ -124,7 +133,8 @@ def test_open_order_is_cancelled(workspace: Path, scenario: str):
 
 
 @scenario_cases(("default", "test_dropped_websockets_reconnect_and_resubscribe"),
-                ("ws_api", "test_dropped_websockets_reconnect_and_resubscribe"))
+                ("ws_api", "test_dropped_websockets_reconnect_and_resubscribe"),
+                *((variant, "test_dropped_websockets_reconnect_and_resubscribe") for variant in WS_PING_VARIANTS))
 def test_dropped_websockets_reconnect_and_resubscribe(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
@@ -248,3 +258,15 @@ def test_loopback_exchange_verifies_ed25519_signatures_with_the_public_key():
             await server.stop()
 
     asyncio.run(asyncio.wait_for(scenario(), 30))
+
+
+@scenario_cases(("client_ping", "test_client_pings_keep_the_streams_and_a_missing_pong_reconnects"),
+                ("client_ping_ws_api", "test_client_pings_keep_the_streams_and_a_missing_pong_reconnects"))
+def test_client_pings_keep_the_streams_and_a_missing_pong_reconnects(workspace: Path, scenario: str):
+    run_scenario(workspace, scenario)
+
+
+@scenario_cases(("server_ping", "test_server_pings_are_answered_with_their_pongs"),
+                ("server_ping_ws_api", "test_server_pings_are_answered_with_their_pongs"))
+def test_server_pings_are_answered_with_their_pongs(workspace: Path, scenario: str):
+    run_scenario(workspace, scenario)

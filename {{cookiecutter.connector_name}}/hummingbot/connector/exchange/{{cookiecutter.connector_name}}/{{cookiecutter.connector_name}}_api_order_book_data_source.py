@@ -232,3 +232,4 @@ class {{ cookiecutter.__class_prefix }}APIOrderBookDataSource(OrderBookTrackerDa
         current_id = cls._next_subscribe_id
         cls._next_subscribe_id += 1
         return current_id
+{%- include shape("ws_ping", "order_book_data_source.methods") %}

@@ -31,3 +31,4 @@ class {{ cookiecutter.__class_prefix }}APIUserStreamDataSource(UserStreamTracker
     async def _get_ws_assistant(self) -> WSAssistant:
         # A new assistant per connection: a dropped one must not be reused.
         return await self._api_factory.get_ws_assistant(){%- include shape("user_stream", "user_stream_data_source.methods") %}
+{%- include shape("ws_ping", "user_stream_data_source.methods") %}

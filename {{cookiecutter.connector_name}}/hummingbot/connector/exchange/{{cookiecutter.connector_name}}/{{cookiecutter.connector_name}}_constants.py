@@ -43,6 +43,7 @@ ORDER_PATH_URL = "/order"
 {%- include shape("auth_scheme", "constants.signing_instructions") %}
 
 WS_HEARTBEAT_TIME_INTERVAL = {{ cookiecutter.ws_heartbeat_interval }}
+{%- include shape("ws_ping", "constants.keep_alive") %}
 
 # Order book snapshot depth requested over REST
 ORDER_BOOK_DEPTH = {{ cookiecutter.order_book_depth }}

@@ -1,4 +1,5 @@
 {#- The module's first lines: this partial's lines are not preceded by a newline, so none comes before them. #}
+{%- include shape("ws_ping", "web_utils.first_imports") %}
 {%- include shape("time_synchronizer", "web_utils.first_imports") %}
 
 import hummingbot.connector.exchange.{{ cookiecutter.connector_name }}.{{ cookiecutter.connector_name }}_constants as CONSTANTS
@@ -7,6 +8,7 @@ from hummingbot.core.api_throttler.async_throttler import AsyncThrottler
 from hummingbot.core.web_assistant.auth import AuthBase
 {%- include shape("time_synchronizer", "web_utils.web_assistant_imports") %}
 from hummingbot.core.web_assistant.web_assistants_factory import WebAssistantsFactory
+{%- include shape("ws_ping", "web_utils.ws_assistant_import") %}
 {%- include shape("broker_header_name", "web_utils.pre_processor") %}
 {%- include shape("testnet_domain", "web_utils.base_urls") %}
 
@@ -42,3 +44,4 @@ async def get_current_server_time(
         domain: str = CONSTANTS.DEFAULT_DOMAIN,
 ) -> float:
 {%- include shape("time_synchronizer", "web_utils.server_time_body") %}
+{%- include shape("ws_ping", "web_utils.functions") %}

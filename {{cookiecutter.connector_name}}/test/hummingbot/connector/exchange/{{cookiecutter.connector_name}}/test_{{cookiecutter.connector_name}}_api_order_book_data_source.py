@@ -360,3 +360,4 @@ class {{ prefix }}APIOrderBookDataSourceUnitTests(IsolatedAsyncioWrapperTestCase
         self.assertEqual(first + 1, second)
         self.assertGreaterEqual(first, self.data_source._DYNAMIC_SUBSCRIBE_ID_START)
         self.assertGreater(self.data_source._DYNAMIC_SUBSCRIBE_ID_START, self.data_source.DIFF_STREAM_ID)
+{%- include shape("ws_ping", "test_order_book_data_source.tests") %}

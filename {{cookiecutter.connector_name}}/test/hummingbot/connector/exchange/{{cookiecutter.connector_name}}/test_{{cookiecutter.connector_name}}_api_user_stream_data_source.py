@@ -102,3 +102,4 @@ class {{ prefix }}UserStreamDataSourceUnitTests(IsolatedAsyncioWrapperTestCase):
     def _user_update_event(self) -> Dict[str, Any]:
         return {"e": "executionReport", "E": 1499405658658, "s": self.ex_trading_pair, "c": "OID1", "x": "NEW",
                 "X": "NEW", "i": 4293153}{%- include shape("user_stream", "test_user_stream_data_source.tests") %}
+{%- include shape("ws_ping", "test_user_stream_data_source.tests") %}

@@ -4,12 +4,14 @@ import json
 import re
 {%- include shape("time_synchronizer", "test_web_utils.stdlib_imports") %}
 import unittest
+{%- include shape("ws_ping", "test_web_utils.mock_imports") %}
 
 from aioresponses import aioresponses
 
 import hummingbot.connector.exchange.{{ cookiecutter.connector_name }}.{{ cookiecutter.connector_name }}_constants as CONSTANTS
 {{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name, [cookiecutter.connector_name ~ "_web_utils as web_utils"]) }}
 from hummingbot.core.api_throttler.async_throttler import AsyncThrottler
+{%- include shape("ws_ping", "test_web_utils.data_types_import") %}
 from hummingbot.core.web_assistant.web_assistants_factory import WebAssistantsFactory
 
 
@@ -56,3 +58,4 @@ class {{ cookiecutter.__class_prefix }}WebUtilsTestCases(unittest.TestCase):
 {%- include shape("time_synchronizer", "test_web_utils.server_time_test") %}
 {%- include shape("broker_header_name", "test_web_utils.tests") %}
 {%- include shape("testnet_domain", "test_web_utils.tests") %}
+{%- include shape("ws_ping", "test_web_utils.tests") %}
