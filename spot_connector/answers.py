@@ -43,6 +43,9 @@ RENDERED_TEST_DOMAIN = "test"
 # The choices, as cookiecutter.json lists them (its first is the default).
 TEMPLATE_PROMPTS = json.loads((Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text())
 USER_STREAM_CHOICES = tuple(TEMPLATE_PROMPTS["user_stream"])
+# The user streams that connect to the private websocket at wss_api_url (and testnet_wss_api_url): rest_token gets its
+# endpoint from the exchange, listen_key uses the public websocket.
+PRIVATE_WEBSOCKET_USER_STREAMS = ("ws_api", "ws_login", "signed_subscribe")
 AUTH_SCHEME_CHOICES = tuple(TEMPLATE_PROMPTS["auth_scheme"])
 API_SECRET_FIELD_CHOICES = tuple(TEMPLATE_PROMPTS["api_secret_field"])
 # Credentials a scheme needs besides the API key and secret (they come first among the extra credentials).
@@ -454,7 +457,7 @@ def check_together(answers: Dict[str, Any]) -> List[str]:
         errors.append(f"testnet_domain {testnet!r} is invalid: it is the default_domain; name the second domain "
                       f"differently (e.g. testnet)")
     wanted = ["testnet_rest_url", "testnet_wss_url"]
-    if answers.get("user_stream") == "ws_api":
+    if answers.get("user_stream") in PRIVATE_WEBSOCKET_USER_STREAMS:
         wanted.append("testnet_wss_api_url")
     missing = [answer for answer in wanted if answers.get(answer, "") == ""]
     if testnet and missing and testnet != answers.get("default_domain"):
