@@ -241,7 +241,8 @@ def test_before_rendering_a_url_may_hold_only_the_templates_own_expression():
 
 
 def test_choices_are_kept_as_options_until_cookiecutter_prompts():
-    assert rules.check_answers({"user_stream": ["ws_api", "listen_key"]}, TEMPLATE_DEFAULTS, rendered=False)[1] == []
+    every_stream_reordered = ["rest_token", "signed_subscribe", "ws_login", "ws_api", "listen_key"]
+    assert rules.check_answers({"user_stream": every_stream_reordered}, TEMPLATE_DEFAULTS, rendered=False)[1] == []
     assert rules.check_answers({"user_stream": ["ws_api", "other"]}, TEMPLATE_DEFAULTS, rendered=False)[1] == [
         "user_stream ['ws_api', 'other'] is invalid: the choices are listen_key, ws_api, ws_login, signed_subscribe, "
         "rest_token"]
