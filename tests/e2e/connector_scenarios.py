@@ -63,6 +63,12 @@ SERVER_TIME_PATH = getattr(CONSTANTS, "SERVER_TIME_PATH_URL", "/time")
 # signatures as an exchange of that family does.
 AUTH_SCHEME_FILE = Path(__file__).with_name("auth_scheme.txt")
 AUTH_SCHEME = AUTH_SCHEME_FILE.read_text().strip() if AUTH_SCHEME_FILE.exists() else "hmac_sha256_query"
+# The render's user_stream, written beside it the same way: which private stream the connector opens.
+USER_STREAM_FILE = Path(__file__).with_name("user_stream.txt")
+USER_STREAM = USER_STREAM_FILE.read_text().strip() if USER_STREAM_FILE.exists() else (
+    "ws_api" if WS_API_USER_STREAM else "listen_key")
+# The loopback exchange's kind of connection for each user stream (connections_opened, open_connections).
+USER_CONNECTION_KIND = {"listen_key": "user"}.get(USER_STREAM, USER_STREAM)
 ALL_EVENTS = [event for event in MarketEvent]
 
 logging.basicConfig(level=logging.WARNING)
@@ -285,7 +291,7 @@ def test_dropped_websockets_reconnect_and_resubscribe():
         async with Harness() as harness:
             server, exchange = harness.server, harness.exchange
             await harness.wait_ready()
-            user_kind = "ws_api" if WS_API_USER_STREAM else "user"
+            user_kind = USER_CONNECTION_KIND
             await until(lambda: server.open_connections("public") == 1 and server.open_connections(user_kind) == 1,
                         what="public and user streams connected")
             opened = dict(server.connections_opened)
@@ -297,6 +303,11 @@ def test_dropped_websockets_reconnect_and_resubscribe():
             await until(lambda: subscribed_to(server, "depth") and subscribed_to(server, "trade")
                         and server.open_connections(user_kind) == 1, what="resubscribed streams")
             assert len(server.subscriptions) > subscriptions
+            if USER_STREAM == "ws_login":  # the new connection logged in again before it subscribed
+                assert server.logins == 2, server.logins
+            if USER_STREAM == "rest_token":  # the new connection came with a token of its own
+                assert len(server.tokens_connected) == 2 == len(set(server.tokens_connected)), server.tokens_connected
+                assert server.tokens_connected == server.user_stream_tokens[-2:]
 
             # Market data flows on the new connection...
             last_update_id = await server.push_diffs(SYMBOL, 30)
