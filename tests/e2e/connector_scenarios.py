@@ -265,6 +265,8 @@ def test_limit_buy_acknowledged_then_filled_through_user_stream():
             assert exchange.get_available_balance("COINALPHA") == Decimal("101.998")
             assert exchange.get_balance("HBOT") == Decimal("9801")
             assert exchange.get_available_balance("HBOT") == Decimal("9801")
+            # The private stream the events came on was accepted by the exchange (signed, logged in or tokened).
+            assert server.open_connections(USER_CONNECTION_KIND) == 1
     run(scenario)
 
 

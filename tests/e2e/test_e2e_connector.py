@@ -50,6 +50,8 @@ VARIANTS: Dict[str, dict] = {
     "signed_subscribe": {"auth_scheme": "hmac_sha512_headers", "user_stream": "signed_subscribe",
                          "time_synchronizer": False},
     "rest_token": {"user_stream": "rest_token", "extra_api_keys": "passphrase"},
+    # Backpack's Ed25519 signature of each channel's subscription.
+    "ed25519_signed_subscribe": {"auth_scheme": "ed25519", "user_stream": "signed_subscribe"},
 }
 # The user streams other than listen_key and ws_api: each has the order, balance and reconnection scenarios.
 LATER_USER_STREAM_VARIANTS = ["ws_login", "signed_subscribe", "rest_token"]
@@ -111,7 +113,7 @@ def test_order_book_built_from_snapshot_and_diffs_equals_the_server_book(workspa
                 ("ws_api", "test_limit_buy_acknowledged_then_filled_through_user_stream"),
                 ("local_time", "test_limit_buy_acknowledged_then_filled_through_user_stream"),
                 *((variant, "test_limit_buy_acknowledged_then_filled_through_user_stream")
-                  for variant in HEADER_SCHEME_VARIANTS + LATER_USER_STREAM_VARIANTS))
+                  for variant in HEADER_SCHEME_VARIANTS + LATER_USER_STREAM_VARIANTS + ["ed25519_signed_subscribe"]))
 def test_limit_order_is_acknowledged_and_filled_through_the_user_stream(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
