@@ -45,6 +45,9 @@ TEMPLATE_PROMPTS = json.loads((Path(__file__).resolve().parent.parent / "cookiec
 USER_STREAM_CHOICES = tuple(TEMPLATE_PROMPTS["user_stream"])
 ORDER_BOOK_SOURCE_CHOICES = tuple(TEMPLATE_PROMPTS["order_book_source"])
 WS_PING_CHOICES = tuple(TEMPLATE_PROMPTS["ws_ping"])
+# The user streams that connect to the private websocket at wss_api_url (and testnet_wss_api_url): rest_token gets its
+# endpoint from the exchange, listen_key uses the public websocket.
+PRIVATE_WEBSOCKET_USER_STREAMS = ("ws_api", "ws_login", "signed_subscribe")
 AUTH_SCHEME_CHOICES = tuple(TEMPLATE_PROMPTS["auth_scheme"])
 API_SECRET_FIELD_CHOICES = tuple(TEMPLATE_PROMPTS["api_secret_field"])
 # Credentials a scheme needs besides the API key and secret (they come first among the extra credentials).
@@ -471,7 +474,7 @@ def check_together(answers: Dict[str, Any]) -> List[str]:
         errors.append(f"testnet_domain {testnet!r} is invalid: it is the default_domain; name the second domain "
                       f"differently (e.g. testnet)")
     wanted = ["testnet_rest_url", "testnet_wss_url"]
-    if answers.get("user_stream") == "ws_api":
+    if answers.get("user_stream") in PRIVATE_WEBSOCKET_USER_STREAMS:
         wanted.append("testnet_wss_api_url")
     missing = [answer for answer in wanted if answers.get(answer, "") == ""]
     if testnet and missing and testnet != answers.get("default_domain"):

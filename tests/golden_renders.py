@@ -116,7 +116,8 @@ def as_answers(row: dict) -> dict:
     return answers
 
 
-# Every value of the first four shape prompts in every combination (the template's first shapes, kept whole); then a
+# Every value of the first four shape prompts in every combination (the template's first shapes, kept whole: the first
+# two user streams, listen_key and ws_api; the later ones meet every other value in the pairwise set); then a
 # pairwise covering set of every shape prompt's values (pairwise_combinations). With the defaults and a set in which
 # every other answer differs from its default, they are the answer sets.
 FIRST_USER_STREAMS = ("listen_key", "ws_api")  # the template's first two; later ones join the pairwise set

@@ -17,8 +17,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rendering import CONNECTOR_DIR, render  # noqa: E402
 
-from spot_connector.answers import (AUTH_SCHEME_CHOICES, IMPLIED_CREDENTIALS, ORDER_BOOK_SOURCE_CHOICES,  # noqa: E402
-                                    RESERVED_NAMES_FILE)
+from spot_connector.answers import (  # noqa: E402
+    AUTH_SCHEME_CHOICES,
+    IMPLIED_CREDENTIALS,
+    ORDER_BOOK_SOURCE_CHOICES,
+    RESERVED_NAMES_FILE,
+    USER_STREAM_CHOICES,
+)
 
 # One render per value of each prompt that changes which names the modules use (each auth scheme with the websocket
 # API user stream, whose signing adds the most names).
@@ -30,6 +35,9 @@ NAME_SHAPING_ANSWERS = [
     {"broker_header_name": "X-Broker-Id", "broker_header_value": "hummingbot", "user_stream": "ws_api",
      "testnet_domain": "testnet", "testnet_rest_url": "https://api-testnet.acme.com/api/",
      "testnet_wss_url": "wss://stream-testnet.acme.com/ws", "testnet_wss_api_url": "wss://ws-api-testnet.acme.com/ws"},
+    # The later user streams with each scheme: the login, the channel signature and the token call are signed by it.
+    *({"user_stream": stream, "auth_scheme": scheme}
+      for stream in USER_STREAM_CHOICES[2:] for scheme in AUTH_SCHEME_CHOICES),
 ]
 # A credential a scheme implies (the passphrase of the OKX family) is a name its renders use, and one a user may still
 # answer for another scheme: extra_credentials() keeps it once.

@@ -159,6 +159,9 @@ def test_a_testnet_domain_is_not_the_default_domain():
 @pytest.mark.parametrize("user_stream, wanted", [
     ("listen_key", ["testnet_rest_url", "testnet_wss_url"]),
     ("ws_api", ["testnet_rest_url", "testnet_wss_url", "testnet_wss_api_url"]),
+    ("ws_login", ["testnet_rest_url", "testnet_wss_url", "testnet_wss_api_url"]),
+    ("signed_subscribe", ["testnet_rest_url", "testnet_wss_url", "testnet_wss_api_url"]),
+    ("rest_token", ["testnet_rest_url", "testnet_wss_url"]),
 ])
 def test_a_testnet_domain_needs_its_urls(user_stream, wanted):
     _, errors = checked(testnet_domain="testnet", user_stream=user_stream)
@@ -239,9 +242,11 @@ def test_before_rendering_a_url_may_hold_only_the_templates_own_expression():
 
 
 def test_choices_are_kept_as_options_until_cookiecutter_prompts():
-    assert rules.check_answers({"user_stream": ["ws_api", "listen_key"]}, TEMPLATE_DEFAULTS, rendered=False)[1] == []
+    every_stream_reordered = ["rest_token", "signed_subscribe", "ws_login", "ws_api", "listen_key"]
+    assert rules.check_answers({"user_stream": every_stream_reordered}, TEMPLATE_DEFAULTS, rendered=False)[1] == []
     assert rules.check_answers({"user_stream": ["ws_api", "other"]}, TEMPLATE_DEFAULTS, rendered=False)[1] == [
-        "user_stream ['ws_api', 'other'] is invalid: the choices are listen_key, ws_api"]
+        "user_stream ['ws_api', 'other'] is invalid: the choices are listen_key, ws_api, ws_login, signed_subscribe, "
+        "rest_token"]
 
 
 def test_the_derived_values_follow_the_name_and_credentials():

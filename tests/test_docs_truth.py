@@ -638,7 +638,7 @@ NOT_CODE = {
     "update_time_synchronizer": "a test group as the spec names it (the method is _update_time_synchronizer)",
     "update_order_fills": "a test group as the spec names it (the method is _update_order_fills_from_trades)",
     "update_order_status": "a test group as the spec names it (the method is _update_order_status)",
-    "ws_login": "the value the architecture page's walkthrough adds to user_stream, as an example",
+    "handshake_headers": "the value the architecture page's walkthrough adds to user_stream, as an example",
     "spot-connector.json": "Cookiecutter's replay file for this template, which Cookiecutter names after its folder",
     "origin/development": "hummingbot's development branch on GitHub, which its pull requests target and its CI "
                           "compares with",
@@ -1083,7 +1083,7 @@ CONTINUES = {
 }
 STARTS = {
     # "Working on the template itself": in a clone of it.
-    "docs/architecture.md: cp -r templates/user_stream/ws_api templates/user_stream/ws_login": "clone",
+    "docs/architecture.md: cp -r templates/user_stream/ws_login templates/user_stream/handshake_headers": "clone",
     # A standalone workspace rendered earlier (the quick start's my_exchange), with its .cruft.json.
     "docs/updating.md: cruft check": "workspace in it",
     "docs/updating.md: python -c 'import json, sys": "workspace",

@@ -1,11 +1,11 @@
 """
 Every combination of the answers that shape the connector renders lint-clean and passes its own suite.
 
-time_synchronizer x user_stream x extra_api_keys x balance_channel: 16 renders; then a pairwise covering set of every
-shape prompt's values (golden_renders.pairwise_combinations: auth_scheme, user_stream, ws_ping, time_synchronizer,
-api_secret_field, extra_api_keys, balance_channel and the optional order id prefix, broker header and testnet
-domain), in which every value of each meets every value of each other, so every auth_scheme meets every user_stream.
-Each is tested as a user would run it.
+time_synchronizer x user_stream (its first two values, listen_key and ws_api) x extra_api_keys x balance_channel: 16
+renders; then a pairwise covering set of every shape prompt's values (golden_renders.pairwise_combinations:
+auth_scheme, user_stream, order_book_source, ws_ping, time_synchronizer, api_secret_field, extra_api_keys,
+balance_channel and the optional order id prefix, broker header and testnet domain), in which every value of each
+meets every value of each other, so every auth_scheme meets every user_stream. Each is tested as a user would run it.
 """
 import itertools
 import re

@@ -59,19 +59,28 @@ WAIT = 15.0
 HAS_TIME_SYNCHRONIZER = hasattr(CONSTANTS, "SERVER_TIME_PATH_URL")
 WS_API_USER_STREAM = hasattr(CONSTANTS, "WSS_API_URL")
 SERVER_TIME_PATH = getattr(CONSTANTS, "SERVER_TIME_PATH_URL", "/time")
-# The render's auth_scheme, written beside this module by tests/e2e/test_e2e_connector.py: the loopback exchange checks
-# signatures as an exchange of that family does.
-AUTH_SCHEME_FILE = Path(__file__).with_name("auth_scheme.txt")
-AUTH_SCHEME = AUTH_SCHEME_FILE.read_text().strip() if AUTH_SCHEME_FILE.exists() else "hmac_sha256_query"
-# The render's order_book_source, written beside this module as well: the loopback exchange speaks that shape.
-ORDER_BOOK_SOURCE_FILE = Path(__file__).with_name("order_book_source.txt")
-ORDER_BOOK_SOURCE = (ORDER_BOOK_SOURCE_FILE.read_text().strip() if ORDER_BOOK_SOURCE_FILE.exists()
-                     else "rest_snapshot_ws_diff")
+# The render's shape answers, written beside this module by tests/e2e/test_e2e_connector.py (shape.json): the loopback
+# exchange checks signatures as an exchange of that auth_scheme's family does, opens the private stream of that
+# user_stream and publishes the book as that order_book_source.
+SHAPE_FILE = Path(__file__).with_name("shape.json")
+SHAPE = {"auth_scheme": "hmac_sha256_query", "order_book_source": "rest_snapshot_ws_diff",
+         "user_stream": "ws_api" if WS_API_USER_STREAM else "listen_key",
+         **(json.loads(SHAPE_FILE.read_text()) if SHAPE_FILE.exists() else {})}
+AUTH_SCHEME = SHAPE["auth_scheme"]
+ORDER_BOOK_SOURCE = SHAPE["order_book_source"]
+USER_STREAM = SHAPE["user_stream"]
+# The loopback exchange's kind of connection for each user stream (connections_opened, open_connections).
+USER_CONNECTION_KIND = {"listen_key": "user"}.get(USER_STREAM, USER_STREAM)
 # The render's ws_ping shape, told by the constants its partials add: the loopback exchange keeps the websockets alive
 # the same way.
 WS_PING = ("client_ping" if hasattr(CONSTANTS, "WS_PING_PAYLOAD")
            else "server_ping" if hasattr(CONSTANTS, "WS_PING_FIELD") else "protocol")
 ALL_EVENTS = [event for event in MarketEvent]
+
+
+def exchange_of_the_shape() -> LoopbackExchange:
+    return LoopbackExchange(auth_scheme=AUTH_SCHEME, order_book_source=ORDER_BOOK_SOURCE, ws_ping=WS_PING)
+
 
 logging.basicConfig(level=logging.WARNING)
 
@@ -91,8 +100,7 @@ class Harness:
     """The loopback exchange, the connector pointed at it, a realtime clock ticking the connector, event loggers."""
 
     def __init__(self, server: Optional[LoopbackExchange] = None, api_secret: Optional[str] = None):
-        self.server = server or LoopbackExchange(auth_scheme=AUTH_SCHEME, order_book_source=ORDER_BOOK_SOURCE,
-                                                 ws_ping=WS_PING)
+        self.server = server or exchange_of_the_shape()
         self.api_secret = api_secret  # the connector's secret, when it is not the server's
         self.exchange: Optional[ExchangePyBase] = None
         self.events = EventLogger()
@@ -300,6 +308,8 @@ def test_limit_buy_acknowledged_then_filled_through_user_stream():
             assert exchange.get_available_balance("COINALPHA") == Decimal("101.998")
             assert exchange.get_balance("HBOT") == Decimal("9801")
             assert exchange.get_available_balance("HBOT") == Decimal("9801")
+            # The private stream the events came on was accepted by the exchange (signed, logged in or tokened).
+            assert server.open_connections(USER_CONNECTION_KIND) == 1
     run(scenario)
 
 
@@ -326,7 +336,7 @@ def test_dropped_websockets_reconnect_and_resubscribe():
         async with Harness() as harness:
             server, exchange = harness.server, harness.exchange
             await harness.wait_ready()
-            user_kind = "ws_api" if WS_API_USER_STREAM else "user"
+            user_kind = USER_CONNECTION_KIND
             await until(lambda: server.open_connections("public") == 1 and server.open_connections(user_kind) == 1,
                         what="public and user streams connected")
             opened = dict(server.connections_opened)
@@ -338,6 +348,11 @@ def test_dropped_websockets_reconnect_and_resubscribe():
             await until(lambda: subscribed_to(server, "depth") and subscribed_to(server, "trade")
                         and server.open_connections(user_kind) == 1, what="resubscribed streams")
             assert len(server.subscriptions) > subscriptions
+            if USER_STREAM == "ws_login":  # the new connection logged in again before it subscribed
+                assert server.logins == 2, server.logins
+            if USER_STREAM == "rest_token":  # the new connection came with a token of its own
+                assert len(server.tokens_connected) == 2 == len(set(server.tokens_connected)), server.tokens_connected
+                assert server.tokens_connected == server.user_stream_tokens[-2:]
 
             # Market data flows on the new connection...
             last_update_id = await server.push_diffs(SYMBOL, 30)
@@ -398,7 +413,7 @@ def test_timestamp_error_answer():
 
 def test_requests_signed_with_a_wrong_secret_are_rejected():
     async def scenario():
-        server = LoopbackExchange(auth_scheme=AUTH_SCHEME, ws_ping=WS_PING)
+        server = exchange_of_the_shape()
         async with Harness(server, api_secret=server.a_wrong_secret()) as harness:
             await until(lambda: [entry for entry in server.requests_to("/account") if "status" in entry],
                         what="a signed /account request")
@@ -412,7 +427,7 @@ def test_requests_signed_with_a_wrong_secret_are_rejected():
 
 def test_signed_requests_follow_a_skewed_server_clock():
     async def scenario():
-        server = LoopbackExchange(auth_scheme=AUTH_SCHEME, ws_ping=WS_PING)
+        server = exchange_of_the_shape()
         # The server clock runs 20 s behind: local timestamps would be rejected (-1021) without synchronisation.
         server.clock_offset_ms = -20000
         async with Harness(server) as harness:

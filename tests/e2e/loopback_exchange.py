@@ -33,6 +33,17 @@ exchange would); `server_ping` sends {"ping": <n>} every `server_ping_interval` 
 API's once subscribed) and counts the {"pong": <n>} answers that echo a ping it sent. `protocol` leaves it to
 aiohttp's protocol pings.
 
+The other private streams of the template's user_stream answer, each as its exchange speaks it:
+- ws_login (OKX's shape) on the websocket API's path: {"op": "login", "args": [<the login parameters the websocket API
+  subscription carries, checked the same way>]} answered {"event": "login", "code": "0"} or an error event; then
+  {"op": "subscribe", "args": [{"channel": ...}]}, refused before a login; events as {"arg": ..., "data": [event]};
+- signed_subscribe (Gate.io's shape) on the same path: one subscribe message per channel whose auth carries the
+  signature of channel=<channel>&event=<event>&time=<seconds> in the scheme's digest (Gate.io: hex HMAC-SHA512), a
+  wrong one answered with an error; events as {"channel": ..., "event": "update", "result": [event]};
+- rest_token (KuCoin's shape): a signed POST /bullet-private answers a token and the websocket server; the websocket
+  /ws-token?token=<token> refuses an unknown token, says welcome, acknowledges topic subscriptions, and sends events as
+  {"type": "message", "topic": ..., "data": event}.
+
 It only ever binds 127.0.0.1. Standard library + aiohttp only (the `cryptography` package too for ed25519, as the
 connector it checks needs it), so it can be copied next to a rendered workspace.
 """
@@ -53,7 +64,16 @@ from urllib.parse import parse_qsl, unquote_plus, urlencode
 from aiohttp import WSMsgType, web
 
 API_PREFIX = "/api/v3"
-SIGNED_PATHS = {"/order", "/account", "/myTrades", "/openOrders"}
+USER_STREAM_TOKEN_PATH = "/bullet-private"
+SIGNED_PATHS = {"/order", "/account", "/myTrades", "/openOrders", USER_STREAM_TOKEN_PATH}
+# The channel (or topic) each private event travels on, by the event's type, for each user stream that subscribes to
+# channels: the rendered constants' USER_STREAM_CHANNELS (ws_login, signed_subscribe) and USER_STREAM_TOPICS.
+EXECUTION_REPORT = "executionReport"
+PRIVATE_CHANNELS = {
+    "ws_login": {EXECUTION_REPORT: "orders", "outboundAccountPosition": "account"},
+    "signed_subscribe": {EXECUTION_REPORT: "spot.orders", "outboundAccountPosition": "spot.balances"},
+    "rest_token": {EXECUTION_REPORT: "/spotMarket/tradeOrders", "outboundAccountPosition": "/account/balance"},
+}
 API_KEY_HEADER = "X-MBX-APIKEY"
 EIGHT_PLACES = Decimal("0.00000001")
 
@@ -159,6 +179,7 @@ class Ed25519Family:
         ("DELETE", "/order"): "orderCancel",
         ("POST", "/userDataStream"): "listenKeyCreate",
         ("PUT", "/userDataStream"): "listenKeyKeepAlive",
+        ("POST", USER_STREAM_TOKEN_PATH): "userStreamToken",
     }
 
     @staticmethod
@@ -338,7 +359,6 @@ class LoopbackExchange:
         self.listen_keys: Set[str] = set()
         self.request_log: List[Dict[str, Any]] = []
         self.subscriptions: List[Dict[str, Any]] = []  # every SUBSCRIBE / user stream subscription received
-        self.connections_opened = {"public": 0, "user": 0, "ws_api": 0}
         self.ws_ping = ws_ping
         self.answer_pings = True  # client_ping: whether the connector's pings get their pong
         self.pings_received = {"public": 0, "user": 0, "ws_api": 0}
@@ -348,6 +368,17 @@ class LoopbackExchange:
         self._pings_sent: Dict[web.WebSocketResponse, Set[int]] = {}
         self._ping_ids = itertools.count(1)
         self._pinger_tasks: Set[asyncio.Task] = set()
+        # Connections opened, by kind; a ws_login or signed_subscribe connection counts once its stream is accepted.
+        self.connections_opened = {"public": 0, "user": 0, "ws_api": 0, "ws_login": 0, "signed_subscribe": 0,
+                                   "rest_token": 0}
+        self.logins = 0  # accepted websocket logins (ws_login)
+        self.user_stream_tokens: List[str] = []  # every token the token endpoint gave, in order
+        self.tokens_connected: List[str] = []  # the token of every tokened websocket connection, in order
+        # The private channels of each connection, by user stream: what _send_user sends each event to.
+        self._private_channels: Dict[str, Dict[web.WebSocketResponse, Set[str]]] = {
+            kind: {} for kind in PRIVATE_CHANNELS}
+        self._logged_in: Set[web.WebSocketResponse] = set()
+        self._counted: Set[web.WebSocketResponse] = set()  # connections counted in connections_opened
         self._public_ws: Dict[web.WebSocketResponse, Set[str]] = {}
         self._user_ws: Set[web.WebSocketResponse] = set()
         self._ws_api_subscribed: Dict[web.WebSocketResponse, int] = {}
@@ -383,6 +414,7 @@ class LoopbackExchange:
         app.router.add_get("/ws", self._public_stream)
         app.router.add_get("/ws/{listen_key}", self._user_stream)
         app.router.add_get("/ws-api/v3", self._ws_api)
+        app.router.add_get("/ws-token", self._token_stream)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -434,6 +466,10 @@ class LoopbackExchange:
             return sum(1 for ws in self._public_ws if not ws.closed)
         if kind == "user":
             return sum(1 for ws in self._user_ws if not ws.closed)
+        if kind in self._private_channels:  # connections subscribed to every private channel
+            every_channel = set(PRIVATE_CHANNELS[kind].values())
+            return sum(1 for ws, channels in self._private_channels[kind].items()
+                       if not ws.closed and channels >= every_channel)
         return sum(1 for ws in self._ws_api_subscribed if not ws.closed)
 
     def subscribed_streams(self) -> Set[str]:
@@ -584,6 +620,18 @@ class LoopbackExchange:
         for ws, subscription_id in list(self._ws_api_subscribed.items()):
             if not ws.closed:
                 await ws.send_str(json.dumps({"subscriptionId": subscription_id, "event": event}))
+        for kind, connections in self._private_channels.items():
+            channel = PRIVATE_CHANNELS[kind].get(event.get("e"))
+            envelope = {
+                "ws_login": lambda: {"arg": {"channel": channel}, "data": [event]},
+                "signed_subscribe": lambda: {"time": int(time.time()), "channel": channel, "event": "update",
+                                             "result": [event]},
+                "rest_token": lambda: {"type": "message", "topic": channel, "subject": event.get("e"),
+                                       "data": event},
+            }[kind]()
+            for ws, channels in list(connections.items()):
+                if not ws.closed and channel in channels:
+                    await ws.send_str(json.dumps(envelope))
 
     async def _apply_and_stream_diff(self, market: Market, changes: Dict[str, Dict[Decimal, Decimal]],
                                      stream: bool = True):
@@ -697,6 +745,7 @@ class LoopbackExchange:
             ("POST", "/userDataStream"): self._create_listen_key,
             ("PUT", "/userDataStream"): self._keep_alive_listen_key,
             ("DELETE", "/userDataStream"): self._close_listen_key,
+            ("POST", USER_STREAM_TOKEN_PATH): self._create_user_stream_token,
         }.get((request.method, path))
         if handler is None:
             return web.json_response({"code": -1100, "msg": f"Unknown endpoint {request.method} {path}"}, status=404)
@@ -964,6 +1013,13 @@ class LoopbackExchange:
         self.listen_keys.discard(params.get("listenKey"))
         return web.json_response({})
 
+    async def _create_user_stream_token(self, request, params):
+        token = secrets.token_hex(16)
+        self.user_stream_tokens.append(token)
+        return web.json_response({"code": "200000", "data": {"token": token, "instanceServers": [
+            {"endpoint": f"ws://127.0.0.1:{self.port}/ws-token", "encrypt": False, "protocol": "websocket",
+             "pingInterval": 18000, "pingTimeout": 10000}]}})
+
     # ------------------------------------------------------------------ websockets
     async def _open(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
@@ -1031,14 +1087,27 @@ class LoopbackExchange:
             async for message in ws:
                 if message.type != WSMsgType.TEXT or await self._handled_keep_alive(ws, "ws_api", message.data):
                     continue
+                if message.data == "ping":
+                    await ws.send_str("pong")
+                    continue
                 payload = json.loads(message.data)
-                await ws.send_str(json.dumps(self._ws_api_answer(ws, payload)))
+                if "op" in payload:  # ws_login
+                    answers = self._ws_login_answers(ws, payload)
+                elif "channel" in payload:  # signed_subscribe
+                    answers = [self._signed_subscribe_answer(ws, payload)]
+                else:
+                    answers = [self._ws_api_answer(ws, payload)]
+                for answer in answers:
+                    await ws.send_str(json.dumps(answer))
                 if ws in self._ws_api_subscribed and ws not in self._pings_sent:
                     # Pings start once subscribed: the connector reads the subscription's answer as the next frame.
                     self._start_pinging(ws, "ws_api")
         finally:
             self._ws_api_subscribed.pop(ws, None)
             self._pings_sent.pop(ws, None)
+            self._logged_in.discard(ws)
+            for connections in self._private_channels.values():
+                connections.pop(ws, None)
             self._all_ws.discard(ws)
         return ws
 
@@ -1052,29 +1121,123 @@ class LoopbackExchange:
             return {"id": request_id, "status": 200, "result": {}}
         if method != "userDataStream.subscribe.signature":
             return error(400, (-1100, f"Unknown method {method}"))
+        refusal = self._ws_login_refusal(params)
+        if refusal is not None:
+            return error(*refusal)
+        return self._ws_api_subscribe(ws, request_id)
+
+    def _ws_login_refusal(self, params: Dict[str, Any]) -> Optional[Tuple[int, Tuple[int, str]]]:
+        """Why the signed login parameters (the websocket API subscription's, or ws_login's) are refused, if they are"""
         if params.get("apiKey") != self.api_key:
-            return error(401, ERROR_API_KEY)
+            return 401, ERROR_API_KEY
         if self.auth_scheme == ED25519:  # Backpack's signature array: [API key, signature, timestamp, window]
             signature = params.get("signature")
             if not isinstance(signature, list) or len(signature) != 4 or signature[0] != self.api_key:
-                return error(401, ERROR_API_KEY)
+                return 401, ERROR_API_KEY
             _, signature, timestamp, window = (str(item) for item in signature)
             message = Ed25519Family.signing_string(Ed25519Family.WS_INSTRUCTION, {}, timestamp, window)
             if not Ed25519Family.verify(self.api_key, signature, message):
-                return error(401, ERROR_SIGNATURE)
+                return 401, ERROR_SIGNATURE
             if not self._timestamp_in_window(timestamp, window):
-                return error(400, ERROR_TIMESTAMP)
-            return self._ws_api_subscribe(ws, request_id)
+                return 400, ERROR_TIMESTAMP
+            return None
         if not params.get("signature") or not hmac.compare_digest(self.ws_signature(params), params["signature"]):
-            return error(401, ERROR_SIGNATURE)
+            return 401, ERROR_SIGNATURE
         timestamp = str(params.get("timestamp", ""))
         if self.header_scheme is not None:
             if params.get("passphrase", "e2e-passphrase") != "e2e-passphrase":
-                return error(401, ERROR_API_KEY)
+                return 401, ERROR_API_KEY
             timestamp = self._header_timestamp_ms(timestamp)
         if not self._timestamp_in_window(timestamp, params.get("recvWindow")):
-            return error(400, ERROR_TIMESTAMP)
-        return self._ws_api_subscribe(ws, request_id)
+            return 400, ERROR_TIMESTAMP
+        return None
+
+    def _ws_login_answers(self, ws: web.WebSocketResponse, payload: Dict[str, Any]) -> List[Dict[str, Any]]:
+        """OKX's private websocket: a signed login first, then channel subscriptions"""
+        operation, args = payload.get("op"), payload.get("args") or []
+        if operation == "login":
+            refusal = self._ws_login_refusal(args[0] if args and isinstance(args[0], dict) else {})
+            if refusal is not None:
+                return [{"event": "error", "code": "60009", "msg": f"Login failed: {refusal[1][1]}"}]
+            self._logged_in.add(ws)
+            self.logins += 1
+            return [{"event": "login", "code": "0", "msg": ""}]
+        if operation != "subscribe":
+            return [{"event": "error", "code": "60012", "msg": f"Invalid request: {operation}"}]
+        if ws not in self._logged_in:  # subscribing before the login's answer is refused, as OKX does
+            return [{"event": "error", "code": "60011", "msg": "Please log in"}]
+        channels = self._private_channels["ws_login"].setdefault(ws, set())
+        channels.update(arg.get("channel") for arg in args)
+        self._count_subscribed("ws_login", ws)
+        return [{"event": "subscribe", "arg": arg} for arg in args]
+
+    def ws_channel_signature(self, channel: str, event: str, timestamp: Any) -> str:
+        """The signature of one channel's subscription (Gate.io's string), in the scheme's digest; not for ed25519"""
+        signed = f"channel={channel}&event={event}&time={timestamp}"
+        if self.header_scheme is not None:
+            return self.header_scheme.sign(self.api_secret, signed)
+        return hmac.new(self.api_secret.encode("utf8"), signed.encode("utf8"), hashlib.sha256).hexdigest()
+
+    def _signed_subscribe_answer(self, ws: web.WebSocketResponse, payload: Dict[str, Any]) -> Dict[str, Any]:
+        """Gate.io's private channels: each subscribe message carries the signature of its channel"""
+        channel, event, timestamp = payload.get("channel"), payload.get("event"), payload.get("time")
+        auth = payload.get("auth") or {}
+        answer = {"time": int(time.time()), "channel": channel, "event": event}
+
+        def refused(message: str) -> Dict[str, Any]:
+            return {**answer, "error": {"code": 2, "message": message}, "result": None}
+
+        if event != "subscribe" or auth.get("KEY") != self.api_key:
+            return refused("Invalid key or request")
+        signature, signed = str(auth.get("SIGN", "")), f"channel={channel}&event={event}&time={timestamp}"
+        if self.auth_scheme == ED25519:
+            valid = Ed25519Family.verify(self.api_key, signature, signed)
+        else:
+            valid = hmac.compare_digest(self.ws_channel_signature(channel, event, timestamp), signature)
+        if not valid:
+            return refused("Signature mismatch")
+        if not isinstance(timestamp, int) or not self._timestamp_in_window(str(timestamp * 1000), None):
+            return refused("Invalid time")
+        self._private_channels["signed_subscribe"].setdefault(ws, set()).add(channel)
+        self._count_subscribed("signed_subscribe", ws)
+        return {**answer, "error": None, "result": {"status": "success"}}
+
+    def _count_subscribed(self, kind: str, ws: web.WebSocketResponse):
+        """A connection counts as opened, and its subscription as made, once it has every private channel"""
+        if self._private_channels[kind].get(ws, set()) >= set(PRIVATE_CHANNELS[kind].values()):
+            if ws not in self._counted:
+                self._counted.add(ws)
+                self.connections_opened[kind] += 1
+                self.subscriptions.append({"kind": kind, "time": time.time()})
+
+    async def _token_stream(self, request: web.Request):
+        """KuCoin's private websocket: the token of the token endpoint in the URL, then topic subscriptions"""
+        token = request.query.get("token")
+        if token not in self.user_stream_tokens:
+            return web.json_response({"code": "401003", "msg": "Invalid token"}, status=401)
+        ws = await self._open(request)
+        self.tokens_connected.append(token)
+        self._private_channels["rest_token"][ws] = set()
+        try:
+            await ws.send_str(json.dumps({"id": token, "type": "welcome"}))
+            async for message in ws:
+                if message.type != WSMsgType.TEXT:
+                    continue
+                payload = json.loads(message.data)
+                if payload.get("type") == "ping":
+                    await ws.send_str(json.dumps({"id": payload.get("id"), "type": "pong"}))
+                    continue
+                if payload.get("type") != "subscribe" or not payload.get("privateChannel"):
+                    await ws.send_str(json.dumps({"id": payload.get("id"), "type": "error", "code": 400,
+                                                  "data": "invalid request"}))
+                    continue
+                self._private_channels["rest_token"][ws].add(payload.get("topic"))
+                self._count_subscribed("rest_token", ws)
+                await ws.send_str(json.dumps({"id": payload.get("id"), "type": "ack"}))
+        finally:
+            self._private_channels["rest_token"].pop(ws, None)
+            self._all_ws.discard(ws)
+        return ws
 
     def _ws_api_subscribe(self, ws: web.WebSocketResponse, request_id: Any) -> Dict[str, Any]:
         subscription_id = next(self._subscription_ids)

@@ -53,7 +53,19 @@ VARIANTS: Dict[str, dict] = {
                            "auth_scheme": "hmac_sha256_base64_headers"},
     "server_ping": {"ws_ping": "server_ping"},
     "server_ping_ws_api": {"ws_ping": "server_ping", "user_stream": "ws_api", "time_synchronizer": False},
+    # The other private streams, each with the auth scheme of the exchange it follows: OKX's login, Gate.io's signed
+    # channel subscriptions, KuCoin's REST token (signed here by Binance's scheme: the token call's body is signed).
+    "ws_login": {"connector_name": "acme_pro", "auth_scheme": "hmac_sha256_base64_headers", "user_stream": "ws_login"},
+    "signed_subscribe": {"auth_scheme": "hmac_sha512_headers", "user_stream": "signed_subscribe",
+                         "time_synchronizer": False},
+    "rest_token": {"user_stream": "rest_token", "extra_api_keys": "passphrase"},
+    # Backpack's Ed25519 signature of each channel's subscription.
+    "ed25519_signed_subscribe": {"auth_scheme": "ed25519", "user_stream": "signed_subscribe"},
 }
+# The user streams other than listen_key and ws_api: each has the order, balance and reconnection scenarios.
+LATER_USER_STREAM_VARIANTS = ["ws_login", "signed_subscribe", "rest_token"]
+# The answers the loopback exchange follows (written beside the scenarios as shape.json).
+SHAPE_ANSWERS = ("auth_scheme", "user_stream", "order_book_source")
 # The schemes other than Binance's: each signs in headers.
 HEADER_SCHEME_VARIANTS = ["base64_headers", "hex_headers", "sha512_headers", "ed25519", "ed25519_ws_api"]
 
@@ -65,11 +77,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(SUBPROCESS_TIMEOUT + 60)]
 _workspaces: Dict[str, Path] = {}
 
 
-def install_scenarios(workspace: Path, auth_scheme: str, order_book_source: str = "rest_snapshot_ws_diff") -> Path:
+def install_scenarios(workspace: Path, answers: dict) -> Path:
     target = workspace / "e2e_loopback"
     target.mkdir(exist_ok=True)
-    (target / "auth_scheme.txt").write_text(auth_scheme)
-    (target / "order_book_source.txt").write_text(order_book_source)
+    # The loopback exchange speaks the render's shape (connector_scenarios.SHAPE).
+    (target / "shape.json").write_text(json.dumps({answer: answers[answer] for answer in SHAPE_ANSWERS
+                                                   if answer in answers}))
     shutil.copyfile(E2E_DIR / "loopback_exchange.py", target / "loopback_exchange.py")
     shutil.copyfile(E2E_DIR / "connector_scenarios.py", target / "test_connector_scenarios.py")
     return workspace
@@ -80,8 +93,7 @@ def workspace(request, tmp_path_factory) -> Path:
     variant = request.param
     if variant not in _workspaces:
         rendered = render(tmp_path_factory.mktemp(f"e2e-{variant}") / "out", **VARIANTS[variant])
-        _workspaces[variant] = install_scenarios(rendered, VARIANTS[variant].get("auth_scheme", "hmac_sha256_query"),
-                                                 VARIANTS[variant].get("order_book_source", "rest_snapshot_ws_diff"))
+        _workspaces[variant] = install_scenarios(rendered, VARIANTS[variant])
     return _workspaces[variant]
 
 
@@ -121,7 +133,7 @@ def test_order_book_equals_the_server_book_after_a_gap_and_a_dropped_connection(
                 ("ws_api", "test_limit_buy_acknowledged_then_filled_through_user_stream"),
                 ("local_time", "test_limit_buy_acknowledged_then_filled_through_user_stream"),
                 *((variant, "test_limit_buy_acknowledged_then_filled_through_user_stream")
-                  for variant in HEADER_SCHEME_VARIANTS))
+                  for variant in HEADER_SCHEME_VARIANTS + LATER_USER_STREAM_VARIANTS + ["ed25519_signed_subscribe"]))
 def test_limit_order_is_acknowledged_and_filled_through_the_user_stream(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
@@ -134,7 +146,8 @@ def test_open_order_is_cancelled(workspace: Path, scenario: str):
 
 @scenario_cases(("default", "test_dropped_websockets_reconnect_and_resubscribe"),
                 ("ws_api", "test_dropped_websockets_reconnect_and_resubscribe"),
-                *((variant, "test_dropped_websockets_reconnect_and_resubscribe") for variant in WS_PING_VARIANTS))
+                *((variant, "test_dropped_websockets_reconnect_and_resubscribe")
+                  for variant in WS_PING_VARIANTS + LATER_USER_STREAM_VARIANTS))
 def test_dropped_websockets_reconnect_and_resubscribe(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
@@ -270,3 +283,64 @@ def test_client_pings_keep_the_streams_and_a_missing_pong_reconnects(workspace: 
                 ("server_ping_ws_api", "test_server_pings_are_answered_with_their_pongs"))
 def test_server_pings_are_answered_with_their_pongs(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
+
+
+def test_loopback_exchange_speaks_the_later_user_streams():
+    """The login handshake, the signed channel subscriptions and the tokened websocket: a wrong signature is refused."""
+    async def receive(ws) -> dict:
+        return await ws.receive_json(timeout=5)
+
+    async def scenario():
+        server = LoopbackExchange()
+        await server.start()
+        try:
+            async with aiohttp.ClientSession() as session:
+                # ws_login: nothing before the login; a wrong signature refused; then the channels.
+                async with session.ws_connect(server.wss_api_url) as ws:
+                    await ws.send_json({"op": "subscribe", "args": [{"channel": "orders"}]})
+                    assert (await receive(ws))["code"] == "60011"
+                    login = {"apiKey": server.api_key, "timestamp": int(time.time() * 1e3)}
+                    await ws.send_json({"op": "login", "args": [dict(login, signature="0" * 64)]})
+                    assert (await receive(ws))["event"] == "error" and server.logins == 0
+                    await ws.send_json({"op": "login", "args": [dict(login, signature=server.ws_signature(login))]})
+                    assert await receive(ws) == {"event": "login", "code": "0", "msg": ""}
+                    await ws.send_json({"op": "subscribe", "args": [{"channel": "orders"}, {"channel": "account"}]})
+                    assert [(await receive(ws))["event"] for _ in range(2)] == ["subscribe", "subscribe"]
+                    assert server.open_connections("ws_login") == 1
+                    await server._send_balances(["HBOT"], 1)
+                    pushed = await receive(ws)
+                    assert pushed["arg"] == {"channel": "account"}
+                    assert pushed["data"][0]["e"] == "outboundAccountPosition"
+
+                # signed_subscribe: each channel's signature checked.
+                async with session.ws_connect(server.wss_api_url) as ws:
+                    now = int(time.time())
+                    for channel, signature, error in (
+                            ("spot.orders", "0" * 64, {"code": 2, "message": "Signature mismatch"}),
+                            ("spot.orders", server.ws_channel_signature("spot.orders", "subscribe", now), None),
+                            ("spot.balances", server.ws_channel_signature("spot.balances", "subscribe", now), None)):
+                        await ws.send_json({"time": now, "channel": channel, "event": "subscribe",
+                                            "auth": {"method": "api_key", "KEY": server.api_key, "SIGN": signature}})
+                        assert (await receive(ws))["error"] == error
+                    assert server.open_connections("signed_subscribe") == 1
+
+                # rest_token: a signed POST gives the token; the websocket refuses any other.
+                params = {"timestamp": int(time.time() * 1e3)}
+                params["signature"] = hmac.new(server.api_secret.encode(), urlencode(params).encode(),
+                                               hashlib.sha256).hexdigest()
+                async with session.post(f"{server.rest_url}v3/bullet-private", data=params,
+                                        headers={"X-MBX-APIKEY": server.api_key}) as answer:
+                    bullet = (await answer.json())["data"]
+                endpoint = bullet["instanceServers"][0]["endpoint"]
+                with pytest.raises(aiohttp.WSServerHandshakeError):
+                    await session.ws_connect(f"{endpoint}?token=not-the-token")
+                async with session.ws_connect(f"{endpoint}?token={bullet['token']}") as ws:
+                    assert (await receive(ws))["type"] == "welcome"
+                    await ws.send_json({"id": "1", "type": "subscribe", "topic": "/spotMarket/tradeOrders",
+                                        "privateChannel": True, "response": True})
+                    assert await receive(ws) == {"id": "1", "type": "ack"}
+                    assert server.tokens_connected == [bullet["token"]]
+        finally:
+            await server.stop()
+
+    asyncio.run(asyncio.wait_for(scenario(), 30))
