@@ -43,6 +43,7 @@ RENDERED_TEST_DOMAIN = "test"
 # The choices, as cookiecutter.json lists them (its first is the default).
 TEMPLATE_PROMPTS = json.loads((Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text())
 USER_STREAM_CHOICES = tuple(TEMPLATE_PROMPTS["user_stream"])
+WS_COMPRESSION_CHOICES = tuple(TEMPLATE_PROMPTS["ws_compression"])
 AUTH_SCHEME_CHOICES = tuple(TEMPLATE_PROMPTS["auth_scheme"])
 API_SECRET_FIELD_CHOICES = tuple(TEMPLATE_PROMPTS["api_secret_field"])
 # Credentials a scheme needs besides the API key and secret (they come first among the extra credentials).
@@ -282,6 +283,12 @@ def check_user_stream(value: Any) -> Checked:
     return value, None
 
 
+def check_ws_compression(value: Any) -> Checked:
+    if value not in WS_COMPRESSION_CHOICES:
+        return value, f"ws_compression {value!r} is invalid: choose one of {', '.join(WS_COMPRESSION_CHOICES)}"
+    return value, None
+
+
 def check_auth_scheme(value: Any) -> Checked:
     if value not in AUTH_SCHEME_CHOICES:
         return value, f"auth_scheme {value!r} is invalid: choose one of {', '.join(AUTH_SCHEME_CHOICES)}"
@@ -310,8 +317,8 @@ def check_hummingbot_root(value: Any) -> Checked:
     return (str(root), None) if is_checkout else (value, refusal)
 
 
-CHOICES = {"user_stream": USER_STREAM_CHOICES, "auth_scheme": AUTH_SCHEME_CHOICES,
-           "api_secret_field": API_SECRET_FIELD_CHOICES}
+CHOICES = {"user_stream": USER_STREAM_CHOICES, "ws_compression": WS_COMPRESSION_CHOICES,
+           "auth_scheme": AUTH_SCHEME_CHOICES, "api_secret_field": API_SECRET_FIELD_CHOICES}
 
 CHECKS: Dict[str, Callable[[Any], Checked]] = {
     "connector_name": check_connector_name,
@@ -337,6 +344,7 @@ CHECKS: Dict[str, Callable[[Any], Checked]] = {
     "rate_limit_raw_requests_per_5_minutes": _check_whole_number("rate_limit_raw_requests_per_5_minutes", 1),
     "time_synchronizer": _check_boolean("time_synchronizer"),
     "user_stream": check_user_stream,
+    "ws_compression": check_ws_compression,
     "auth_scheme": check_auth_scheme,
     "api_secret_field": check_api_secret_field,
     "extra_api_keys": check_extra_api_keys,

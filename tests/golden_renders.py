@@ -21,23 +21,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rendering import render  # noqa: E402
 
-from spot_connector.answers import API_SECRET_FIELD_CHOICES, AUTH_SCHEME_CHOICES, USER_STREAM_CHOICES  # noqa: E402
+from spot_connector.answers import (  # noqa: E402
+    API_SECRET_FIELD_CHOICES, AUTH_SCHEME_CHOICES, CHOICES, USER_STREAM_CHOICES, WS_COMPRESSION_CHOICES)
 from spot_connector.facts import ANSWERS_FILE  # noqa: E402
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 SUFFIX = ".golden"
 
 
+def unless_default(answers: dict, prompt: str) -> List[str]:
+    """A choice prompt's answer as a word of a variant's id, or no word when it is the default (the first choice)."""
+    value = answers.get(prompt, CHOICES[prompt][0])
+    return [] if value == CHOICES[prompt][0] else [value]
+
+
 def variant_id(answers: dict) -> str:
-    """The shape answers in a name; the auth answers appear only when they differ from the defaults."""
+    """The shape answers in a name; a choice prompt's answer appears only when it differs from its default."""
     return "-".join([
-        *([answers["auth_scheme"]] if answers.get("auth_scheme", AUTH_SCHEME_CHOICES[0]) != AUTH_SCHEME_CHOICES[0]
-          else []),
+        *unless_default(answers, "auth_scheme"),
         "timesync" if answers["time_synchronizer"] else "localtime",
         answers["user_stream"],
+        *unless_default(answers, "ws_compression"),
         answers["extra_api_keys"].replace(",", "+") or "nokeys",
         "balance" if answers["balance_channel"] else "nobalance",
-        *(["secret_key"] if answers.get("api_secret_field") == "secret_key" else []),
+        *unless_default(answers, "api_secret_field"),
         *[word for key, (word, _) in OPTIONAL_ANSWERS.items() if key in answers],
     ])
 
@@ -58,6 +65,7 @@ OPTIONAL_ANSWERS = {
 SHAPE_FACTORS: Dict[str, list] = {
     "auth_scheme": list(AUTH_SCHEME_CHOICES),
     "user_stream": list(USER_STREAM_CHOICES),
+    "ws_compression": list(WS_COMPRESSION_CHOICES),
     "time_synchronizer": [True, False],
     "api_secret_field": list(API_SECRET_FIELD_CHOICES),
     "extra_api_keys": ["", "memo"],
@@ -125,7 +133,7 @@ ANSWER_SETS: Dict[str, dict] = {
         maker_fee="0.002", taker_fee="0.0025", order_book_depth="500", ws_heartbeat_interval="20",
         rate_limit_request_weight_per_minute="1200", rate_limit_orders_per_10_seconds="50",
         rate_limit_orders_per_day="160000", rate_limit_raw_requests_per_5_minutes="6100", user_stream="ws_api",
-        extra_api_keys="passphrase,memo"),
+        ws_compression="deflate", extra_api_keys="passphrase,memo"),
     **{variant_id(answers): answers for answers in VARIANTS},
 }
 

@@ -59,10 +59,16 @@ WAIT = 15.0
 HAS_TIME_SYNCHRONIZER = hasattr(CONSTANTS, "SERVER_TIME_PATH_URL")
 WS_API_USER_STREAM = hasattr(CONSTANTS, "WSS_API_URL")
 SERVER_TIME_PATH = getattr(CONSTANTS, "SERVER_TIME_PATH_URL", "/time")
-# The render's auth_scheme, written beside this module by tests/e2e/test_e2e_connector.py: the loopback exchange checks
-# signatures as an exchange of that family does.
-AUTH_SCHEME_FILE = Path(__file__).with_name("auth_scheme.txt")
-AUTH_SCHEME = AUTH_SCHEME_FILE.read_text().strip() if AUTH_SCHEME_FILE.exists() else "hmac_sha256_query"
+# The render's shape answers, written beside this module by tests/e2e/test_e2e_connector.py: the loopback exchange
+# checks signatures as an exchange of that auth_scheme's family does and encodes its frames as ws_compression says.
+SHAPE_FILE = Path(__file__).with_name("shape.json")
+SHAPE = {"auth_scheme": "hmac_sha256_query", "ws_compression": "none",
+         **(json.loads(SHAPE_FILE.read_text()) if SHAPE_FILE.exists() else {})}
+AUTH_SCHEME = SHAPE["auth_scheme"]
+
+
+def exchange_of_the_shape() -> LoopbackExchange:
+    return LoopbackExchange(**{answer: SHAPE[answer] for answer in ("auth_scheme", "ws_compression")})
 ALL_EVENTS = [event for event in MarketEvent]
 
 logging.basicConfig(level=logging.WARNING)
@@ -83,7 +89,7 @@ class Harness:
     """The loopback exchange, the connector pointed at it, a realtime clock ticking the connector, event loggers."""
 
     def __init__(self, server: Optional[LoopbackExchange] = None, api_secret: Optional[str] = None):
-        self.server = server or LoopbackExchange(auth_scheme=AUTH_SCHEME)
+        self.server = server or exchange_of_the_shape()
         self.api_secret = api_secret  # the connector's secret, when it is not the server's
         self.exchange: Optional[ExchangePyBase] = None
         self.events = EventLogger()
@@ -357,7 +363,7 @@ def test_timestamp_error_answer():
 
 def test_requests_signed_with_a_wrong_secret_are_rejected():
     async def scenario():
-        server = LoopbackExchange(auth_scheme=AUTH_SCHEME)
+        server = exchange_of_the_shape()
         async with Harness(server, api_secret=server.a_wrong_secret()) as harness:
             await until(lambda: [entry for entry in server.requests_to("/account") if "status" in entry],
                         what="a signed /account request")
@@ -371,7 +377,7 @@ def test_requests_signed_with_a_wrong_secret_are_rejected():
 
 def test_signed_requests_follow_a_skewed_server_clock():
     async def scenario():
-        server = LoopbackExchange(auth_scheme=AUTH_SCHEME)
+        server = exchange_of_the_shape()
         # The server clock runs 20 s behind: local timestamps would be rejected (-1021) without synchronisation.
         server.clock_offset_ms = -20000
         async with Harness(server) as harness:

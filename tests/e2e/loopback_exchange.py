@@ -32,6 +32,7 @@ connector it checks needs it), so it can be copied next to a rendered workspace.
 """
 import asyncio
 import base64
+import gzip
 import hashlib
 import hmac
 import itertools
@@ -40,8 +41,9 @@ import random
 import secrets
 import socket
 import time
+import zlib
 from decimal import Decimal
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 from aiohttp import WSMsgType, web
@@ -292,6 +294,16 @@ class Order:
         }
 
 
+def raw_deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
+# How each ws_compression answer's exchange encodes its frames (BingX's gzip on every frame, BitMart's raw deflate).
+FRAME_COMPRESSORS: Dict[str, Optional[Callable[[bytes], bytes]]] = {
+    "none": None, "gzip": gzip.compress, "deflate": raw_deflate}
+
+
 class LoopbackExchange:
     """The exchange. `await start()` binds a free port on 127.0.0.1; `await stop()` closes everything."""
 
@@ -300,10 +312,11 @@ class LoopbackExchange:
 
     def __init__(self, api_key: str = "e2e-api-key", api_secret: str = "e2e-api-secret",
                  balances: Optional[Dict[str, Tuple[str, str]]] = None, seed: int = 7,
-                 auth_scheme: str = "hmac_sha256_query"):
+                 auth_scheme: str = "hmac_sha256_query", ws_compression: str = "none"):
         self.api_key = api_key
         self.api_secret = api_secret
         self.auth_scheme = auth_scheme
+        self.compress_frame = FRAME_COMPRESSORS[ws_compression]
         if auth_scheme == ED25519:  # Backpack's key pair: the secret is a key's seed, the API key its public key
             self.api_secret = Ed25519Family.seed(api_secret)
             self.api_key = Ed25519Family.public_key(self.api_secret)
@@ -533,10 +546,10 @@ class LoopbackExchange:
     async def _send_user(self, event: Dict[str, Any]):
         for ws in list(self._user_ws):
             if not ws.closed:
-                await ws.send_str(json.dumps(event))
+                await self._send(ws, event)
         for ws, subscription_id in list(self._ws_api_subscribed.items()):
             if not ws.closed:
-                await ws.send_str(json.dumps({"subscriptionId": subscription_id, "event": event}))
+                await self._send(ws, {"subscriptionId": subscription_id, "event": event})
 
     async def _apply_and_stream_diff(self, market: Market, changes: Dict[str, Dict[Decimal, Decimal]]):
         for side, side_changes in changes.items():
@@ -560,7 +573,7 @@ class LoopbackExchange:
         prefix = f"{market.symbol.lower()}@{channel}"
         for ws, streams in list(self._public_ws.items()):
             if not ws.closed and any(stream.startswith(prefix) for stream in streams):
-                await ws.send_str(json.dumps(event))
+                await self._send(ws, event)
 
     def _find_order(self, client_order_id: Optional[str] = None, order_id: Optional[int] = None) -> Optional[Order]:
         for order in self.orders.values():
@@ -886,6 +899,14 @@ class LoopbackExchange:
         return web.json_response({})
 
     # ------------------------------------------------------------------ websockets
+    async def _send(self, ws: web.WebSocketResponse, message: Dict[str, Any]):
+        """Every frame to the connector goes out here: JSON text, or binary compressed as the exchange compresses."""
+        text = json.dumps(message)
+        if self.compress_frame is None:
+            await ws.send_str(text)
+        else:
+            await ws.send_bytes(self.compress_frame(text.encode()))
+
     async def _open(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
@@ -907,7 +928,7 @@ class LoopbackExchange:
                     self.subscriptions.append({"kind": "public", "streams": list(streams), "time": time.time()})
                 elif method == "UNSUBSCRIBE":
                     self._public_ws[ws].difference_update(streams)
-                await ws.send_str(json.dumps({"result": None, "id": payload.get("id")}))
+                await self._send(ws, {"result": None, "id": payload.get("id")})
         finally:
             self._public_ws.pop(ws, None)
             self._all_ws.discard(ws)
@@ -943,7 +964,7 @@ class LoopbackExchange:
                 if message.type != WSMsgType.TEXT:
                     continue
                 payload = json.loads(message.data)
-                await ws.send_str(json.dumps(self._ws_api_answer(ws, payload)))
+                await self._send(ws, self._ws_api_answer(ws, payload))
         finally:
             self._ws_api_subscribed.pop(ws, None)
             self._all_ws.discard(ws)

@@ -44,7 +44,13 @@ VARIANTS: Dict[str, dict] = {
     "ed25519": {"auth_scheme": "ed25519"},
     "ed25519_ws_api": {"auth_scheme": "ed25519", "user_stream": "ws_api", "time_synchronizer": False,
                        "api_secret_field": "secret_key", "extra_api_keys": "memo"},
+    # Each compression, on both websockets of each user stream (the listen key stream, the websocket API).
+    "gzip": {"ws_compression": "gzip", "user_stream": "ws_api"},
+    "deflate": {"ws_compression": "deflate", "time_synchronizer": False},
 }
+# The answers the loopback exchange follows.
+SHAPE_ANSWERS = ("auth_scheme", "ws_compression")
+COMPRESSED_VARIANTS = ["gzip", "deflate"]
 # The schemes other than Binance's: each signs in headers.
 HEADER_SCHEME_VARIANTS = ["base64_headers", "hex_headers", "sha512_headers", "ed25519", "ed25519_ws_api"]
 
@@ -53,10 +59,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(SUBPROCESS_TIMEOUT + 60)]
 _workspaces: Dict[str, Path] = {}
 
 
-def install_scenarios(workspace: Path, auth_scheme: str) -> Path:
+def install_scenarios(workspace: Path, answers: dict) -> Path:
     target = workspace / "e2e_loopback"
     target.mkdir(exist_ok=True)
-    (target / "auth_scheme.txt").write_text(auth_scheme)
+    # The loopback exchange speaks the render's shape (connector_scenarios.SHAPE).
+    (target / "shape.json").write_text(json.dumps({answer: answers[answer] for answer in SHAPE_ANSWERS
+                                                   if answer in answers}))
     shutil.copyfile(E2E_DIR / "loopback_exchange.py", target / "loopback_exchange.py")
     shutil.copyfile(E2E_DIR / "connector_scenarios.py", target / "test_connector_scenarios.py")
     return workspace
@@ -67,7 +75,7 @@ def workspace(request, tmp_path_factory) -> Path:
     variant = request.param
     if variant not in _workspaces:
         rendered = render(tmp_path_factory.mktemp(f"e2e-{variant}") / "out", **VARIANTS[variant])
-        _workspaces[variant] = install_scenarios(rendered, VARIANTS[variant].get("auth_scheme", "hmac_sha256_query"))
+        _workspaces[variant] = install_scenarios(rendered, VARIANTS[variant])
     return _workspaces[variant]
 
 
@@ -87,12 +95,13 @@ def scenario_cases(*pairs):
                 ("ws_api", "test_start_network_loads_trading_rules_pairs_balances_and_prices"),
                 ("local_time", "test_start_network_loads_trading_rules_pairs_balances_and_prices"),
                 *((variant, "test_start_network_loads_trading_rules_pairs_balances_and_prices")
-                  for variant in HEADER_SCHEME_VARIANTS))
+                  for variant in HEADER_SCHEME_VARIANTS + COMPRESSED_VARIANTS))
 def test_start_network_loads_trading_rules_pairs_and_balances(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
 
-@scenario_cases(("default", "test_order_book_from_snapshot_and_diffs_equals_server_book"))
+@scenario_cases(*((variant, "test_order_book_from_snapshot_and_diffs_equals_server_book")
+                  for variant in ["default", *COMPRESSED_VARIANTS]))
 def test_order_book_built_from_snapshot_and_diffs_equals_the_server_book(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
@@ -101,7 +110,7 @@ def test_order_book_built_from_snapshot_and_diffs_equals_the_server_book(workspa
                 ("ws_api", "test_limit_buy_acknowledged_then_filled_through_user_stream"),
                 ("local_time", "test_limit_buy_acknowledged_then_filled_through_user_stream"),
                 *((variant, "test_limit_buy_acknowledged_then_filled_through_user_stream")
-                  for variant in HEADER_SCHEME_VARIANTS))
+                  for variant in HEADER_SCHEME_VARIANTS + COMPRESSED_VARIANTS))
 def test_limit_order_is_acknowledged_and_filled_through_the_user_stream(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
@@ -112,8 +121,8 @@ def test_open_order_is_cancelled(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
 
-@scenario_cases(("default", "test_dropped_websockets_reconnect_and_resubscribe"),
-                ("ws_api", "test_dropped_websockets_reconnect_and_resubscribe"))
+@scenario_cases(*((variant, "test_dropped_websockets_reconnect_and_resubscribe")
+                  for variant in ["default", "ws_api", *COMPRESSED_VARIANTS]))
 def test_dropped_websockets_reconnect_and_resubscribe(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 

@@ -1,11 +1,11 @@
 {%- from "python_imports.j2" import from_import -%}
-import asyncio
+import asyncio{%- include shape("ws_compression", "test_web_utils.imports_before_json") %}
 import json
 import re
 {%- include shape("time_synchronizer", "test_web_utils.stdlib_imports") %}
-import unittest
+import unittest{%- include shape("ws_compression", "test_web_utils.imports_after_unittest") %}
 
-from aioresponses import aioresponses
+{% include shape("ws_compression", "test_web_utils.third_party_imports") %}from aioresponses import aioresponses
 
 import hummingbot.connector.exchange.{{ cookiecutter.connector_name }}.{{ cookiecutter.connector_name }}_constants as CONSTANTS
 {{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name, [cookiecutter.connector_name ~ "_web_utils as web_utils"]) }}
@@ -56,3 +56,4 @@ class {{ cookiecutter.__class_prefix }}WebUtilsTestCases(unittest.TestCase):
 {%- include shape("time_synchronizer", "test_web_utils.server_time_test") %}
 {%- include shape("broker_header_name", "test_web_utils.tests") %}
 {%- include shape("testnet_domain", "test_web_utils.tests") %}
+{%- include shape("ws_compression", "test_web_utils.tests") %}
