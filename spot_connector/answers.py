@@ -42,14 +42,17 @@ OPTIONAL_SHAPE_PROMPTS = ("testnet_domain", "broker_header_name")
 RENDERED_TEST_DOMAIN = "test"
 # The choices, as cookiecutter.json lists them (its first is the default).
 TEMPLATE_PROMPTS = json.loads((Path(__file__).resolve().parent.parent / "cookiecutter.json").read_text())
-USER_STREAM_CHOICES = tuple(TEMPLATE_PROMPTS["user_stream"])
-ORDER_BOOK_SOURCE_CHOICES = tuple(TEMPLATE_PROMPTS["order_book_source"])
-WS_PING_CHOICES = tuple(TEMPLATE_PROMPTS["ws_ping"])
+CHOICE_PROMPTS = ("user_stream", "order_book_source", "ws_ping", "ws_compression", "auth_scheme", "api_secret_field")
+CHOICES = {prompt: tuple(TEMPLATE_PROMPTS[prompt]) for prompt in CHOICE_PROMPTS}
+USER_STREAM_CHOICES = CHOICES["user_stream"]
+ORDER_BOOK_SOURCE_CHOICES = CHOICES["order_book_source"]
+WS_PING_CHOICES = CHOICES["ws_ping"]
 # The user streams that connect to the private websocket at wss_api_url (and testnet_wss_api_url): rest_token gets its
 # endpoint from the exchange, listen_key uses the public websocket.
 PRIVATE_WEBSOCKET_USER_STREAMS = ("ws_api", "ws_login", "signed_subscribe")
-AUTH_SCHEME_CHOICES = tuple(TEMPLATE_PROMPTS["auth_scheme"])
-API_SECRET_FIELD_CHOICES = tuple(TEMPLATE_PROMPTS["api_secret_field"])
+WS_COMPRESSION_CHOICES = CHOICES["ws_compression"]
+AUTH_SCHEME_CHOICES = CHOICES["auth_scheme"]
+API_SECRET_FIELD_CHOICES = CHOICES["api_secret_field"]
 # Credentials a scheme needs besides the API key and secret (they come first among the extra credentials).
 IMPLIED_CREDENTIALS = {"hmac_sha256_base64_headers": ("passphrase",)}
 # The API version the rendered web utils append to `rest_url` (PUBLIC_API_VERSION in the constants module).
@@ -281,34 +284,12 @@ def _check_boolean(answer: str) -> Callable[[Any], Checked]:
     return check
 
 
-def check_user_stream(value: Any) -> Checked:
-    if value not in USER_STREAM_CHOICES:
-        return value, f"user_stream {value!r} is invalid: choose one of {', '.join(USER_STREAM_CHOICES)}"
-    return value, None
-
-
-def check_order_book_source(value: Any) -> Checked:
-    if value not in ORDER_BOOK_SOURCE_CHOICES:
-        return value, f"order_book_source {value!r} is invalid: choose one of {', '.join(ORDER_BOOK_SOURCE_CHOICES)}"
-    return value, None
-
-
-def check_ws_ping(value: Any) -> Checked:
-    if value not in WS_PING_CHOICES:
-        return value, f"ws_ping {value!r} is invalid: choose one of {', '.join(WS_PING_CHOICES)}"
-    return value, None
-
-
-def check_auth_scheme(value: Any) -> Checked:
-    if value not in AUTH_SCHEME_CHOICES:
-        return value, f"auth_scheme {value!r} is invalid: choose one of {', '.join(AUTH_SCHEME_CHOICES)}"
-    return value, None
-
-
-def check_api_secret_field(value: Any) -> Checked:
-    if value not in API_SECRET_FIELD_CHOICES:
-        return value, f"api_secret_field {value!r} is invalid: choose one of {', '.join(API_SECRET_FIELD_CHOICES)}"
-    return value, None
+def _check_choice(answer: str) -> Callable[[Any], Checked]:
+    def check(value: Any) -> Checked:
+        if value not in CHOICES[answer]:
+            return value, f"{answer} {value!r} is invalid: choose one of {', '.join(CHOICES[answer])}"
+        return value, None
+    return check
 
 
 def check_hummingbot_root(value: Any) -> Checked:
@@ -326,10 +307,6 @@ def check_hummingbot_root(value: Any) -> Checked:
         return value, refusal
     return (str(root), None) if is_checkout else (value, refusal)
 
-
-CHOICES = {"user_stream": USER_STREAM_CHOICES, "order_book_source": ORDER_BOOK_SOURCE_CHOICES,
-           "ws_ping": WS_PING_CHOICES, "auth_scheme": AUTH_SCHEME_CHOICES,
-           "api_secret_field": API_SECRET_FIELD_CHOICES}
 
 CHECKS: Dict[str, Callable[[Any], Checked]] = {
     "connector_name": check_connector_name,
@@ -354,11 +331,12 @@ CHECKS: Dict[str, Callable[[Any], Checked]] = {
     "rate_limit_orders_per_day": _check_whole_number("rate_limit_orders_per_day", 1),
     "rate_limit_raw_requests_per_5_minutes": _check_whole_number("rate_limit_raw_requests_per_5_minutes", 1),
     "time_synchronizer": _check_boolean("time_synchronizer"),
-    "user_stream": check_user_stream,
-    "order_book_source": check_order_book_source,
-    "ws_ping": check_ws_ping,
-    "auth_scheme": check_auth_scheme,
-    "api_secret_field": check_api_secret_field,
+    "user_stream": _check_choice("user_stream"),
+    "order_book_source": _check_choice("order_book_source"),
+    "ws_ping": _check_choice("ws_ping"),
+    "ws_compression": _check_choice("ws_compression"),
+    "auth_scheme": _check_choice("auth_scheme"),
+    "api_secret_field": _check_choice("api_secret_field"),
     "extra_api_keys": check_extra_api_keys,
     "balance_channel": _check_boolean("balance_channel"),
     "hummingbot_root": check_hummingbot_root,

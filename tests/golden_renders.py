@@ -49,7 +49,7 @@ def variant_id(answers: dict) -> str:
 
 
 # The choice prompts of the websocket streams besides user_stream.
-STREAM_PROMPTS = ("order_book_source", "ws_ping")
+STREAM_PROMPTS = ("order_book_source", "ws_ping", "ws_compression")
 
 
 # The optional answers (a client order id prefix, a broker header, a testnet domain): the word a variant's id gets
@@ -138,7 +138,8 @@ ANSWER_SETS: Dict[str, dict] = {
         maker_fee="0.002", taker_fee="0.0025", order_book_depth="500", ws_heartbeat_interval="20",
         rate_limit_request_weight_per_minute="1200", rate_limit_orders_per_10_seconds="50",
         rate_limit_orders_per_day="160000", rate_limit_raw_requests_per_5_minutes="6100", user_stream="ws_api",
-        order_book_source="ws_snapshot_delta", ws_ping="client_ping", extra_api_keys="passphrase,memo"),
+        order_book_source="ws_snapshot_delta", ws_ping="client_ping", ws_compression="deflate",
+        extra_api_keys="passphrase,memo"),
     **{variant_id(answers): answers for answers in VARIANTS},
 }
 

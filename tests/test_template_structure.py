@@ -37,7 +37,7 @@ def shape_calls(call=SHAPE_CALL):
 
 def test_shape_prompts_are_prompts_with_a_fixed_set_of_values():
     assert SHAPE_PROMPTS == ["auth_scheme", "balance_channel", "broker_header_name", "order_book_source",
-                             "testnet_domain", "time_synchronizer", "user_stream", "ws_ping"]
+                             "testnet_domain", "time_synchronizer", "user_stream", "ws_compression", "ws_ping"]
     for prompt in SHAPE_PROMPTS:
         # an optional text prompt shapes the code by being empty (its default) or not
         optional = prompt in OPTIONAL_SHAPE_PROMPTS and PROMPTS[prompt] == ""

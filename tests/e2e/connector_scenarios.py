@@ -61,9 +61,9 @@ WS_API_USER_STREAM = hasattr(CONSTANTS, "WSS_API_URL")
 SERVER_TIME_PATH = getattr(CONSTANTS, "SERVER_TIME_PATH_URL", "/time")
 # The render's shape answers, written beside this module by tests/e2e/test_e2e_connector.py (shape.json): the loopback
 # exchange checks signatures as an exchange of that auth_scheme's family does, opens the private stream of that
-# user_stream and publishes the book as that order_book_source.
+# user_stream, publishes the book as that order_book_source and encodes its frames as ws_compression says.
 SHAPE_FILE = Path(__file__).with_name("shape.json")
-SHAPE = {"auth_scheme": "hmac_sha256_query", "order_book_source": "rest_snapshot_ws_diff",
+SHAPE = {"auth_scheme": "hmac_sha256_query", "order_book_source": "rest_snapshot_ws_diff", "ws_compression": "none",
          "user_stream": "ws_api" if WS_API_USER_STREAM else "listen_key",
          **(json.loads(SHAPE_FILE.read_text()) if SHAPE_FILE.exists() else {})}
 AUTH_SCHEME = SHAPE["auth_scheme"]
@@ -79,7 +79,8 @@ ALL_EVENTS = [event for event in MarketEvent]
 
 
 def exchange_of_the_shape() -> LoopbackExchange:
-    return LoopbackExchange(auth_scheme=AUTH_SCHEME, order_book_source=ORDER_BOOK_SOURCE, ws_ping=WS_PING)
+    return LoopbackExchange(auth_scheme=AUTH_SCHEME, order_book_source=ORDER_BOOK_SOURCE, ws_ping=WS_PING,
+                            ws_compression=SHAPE["ws_compression"])
 
 
 logging.basicConfig(level=logging.WARNING)

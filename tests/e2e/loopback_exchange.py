@@ -49,6 +49,7 @@ connector it checks needs it), so it can be copied next to a rendered workspace.
 """
 import asyncio
 import base64
+import gzip
 import hashlib
 import hmac
 import itertools
@@ -57,8 +58,9 @@ import random
 import secrets
 import socket
 import time
+import zlib
 from decimal import Decimal
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 from aiohttp import WSMsgType, web
@@ -329,6 +331,16 @@ class Order:
         }
 
 
+def raw_deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
+# How each ws_compression answer's exchange encodes its frames (BingX's gzip on every frame, BitMart's raw deflate).
+FRAME_COMPRESSORS: Dict[str, Optional[Callable[[bytes], bytes]]] = {
+    "none": None, "gzip": gzip.compress, "deflate": raw_deflate}
+
+
 class LoopbackExchange:
     """The exchange. `await start()` binds a free port on 127.0.0.1; `await stop()` closes everything."""
 
@@ -338,12 +350,13 @@ class LoopbackExchange:
     def __init__(self, api_key: str = "e2e-api-key", api_secret: str = "e2e-api-secret",
                  balances: Optional[Dict[str, Tuple[str, str]]] = None, seed: int = 7,
                  auth_scheme: str = "hmac_sha256_query", order_book_source: str = REST_SNAPSHOT_WS_DIFF,
-                 ws_ping: str = "protocol"):
+                 ws_ping: str = "protocol", ws_compression: str = "none"):
         assert ws_ping in WS_PING_SHAPES, ws_ping
         self.api_key = api_key
         self.order_book_source = order_book_source
         self.api_secret = api_secret
         self.auth_scheme = auth_scheme
+        self.compress_frame = FRAME_COMPRESSORS[ws_compression]
         if auth_scheme == ED25519:  # Backpack's key pair: the secret is a key's seed, the API key its public key
             self.api_secret = Ed25519Family.seed(api_secret)
             self.api_key = Ed25519Family.public_key(self.api_secret)
@@ -616,10 +629,10 @@ class LoopbackExchange:
     async def _send_user(self, event: Dict[str, Any]):
         for ws in list(self._user_ws):
             if not ws.closed:
-                await ws.send_str(json.dumps(event))
+                await self._send(ws, event)
         for ws, subscription_id in list(self._ws_api_subscribed.items()):
             if not ws.closed:
-                await ws.send_str(json.dumps({"subscriptionId": subscription_id, "event": event}))
+                await self._send(ws, {"subscriptionId": subscription_id, "event": event})
         for kind, connections in self._private_channels.items():
             channel = PRIVATE_CHANNELS[kind].get(event.get("e"))
             envelope = {
@@ -631,7 +644,7 @@ class LoopbackExchange:
             }[kind]()
             for ws, channels in list(connections.items()):
                 if not ws.closed and channel in channels:
-                    await ws.send_str(json.dumps(envelope))
+                    await self._send(ws, envelope)
 
     async def _apply_and_stream_diff(self, market: Market, changes: Dict[str, Dict[Decimal, Decimal]],
                                      stream: bool = True):
@@ -677,13 +690,13 @@ class LoopbackExchange:
     async def _send_book(self, market: Market, event: Dict[str, Any]):
         for ws, streams in list(self._public_ws.items()):
             if not ws.closed and self.book_stream(market.symbol) in streams:
-                await ws.send_str(json.dumps(event))
+                await self._send(ws, event)
 
     async def _send_public(self, market: Market, channel: str, event: Dict[str, Any]):
         prefix = f"{market.symbol.lower()}@{channel}"
         for ws, streams in list(self._public_ws.items()):
             if not ws.closed and any(stream.startswith(prefix) for stream in streams):
-                await ws.send_str(json.dumps(event))
+                await self._send(ws, event)
 
     def _find_order(self, client_order_id: Optional[str] = None, order_id: Optional[int] = None) -> Optional[Order]:
         for order in self.orders.values():
@@ -1021,6 +1034,14 @@ class LoopbackExchange:
              "pingInterval": 18000, "pingTimeout": 10000}]}})
 
     # ------------------------------------------------------------------ websockets
+    async def _send(self, ws: web.WebSocketResponse, message: Dict[str, Any]):
+        """Every frame to the connector goes out here: JSON text, or binary compressed as the exchange compresses."""
+        text = json.dumps(message)
+        if self.compress_frame is None:
+            await ws.send_str(text)
+        else:
+            await ws.send_bytes(self.compress_frame(text.encode()))
+
     async def _open(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
@@ -1043,12 +1064,12 @@ class LoopbackExchange:
                     self.subscriptions.append({"kind": "public", "streams": list(streams), "time": time.time()})
                 elif method == "UNSUBSCRIBE":
                     self._public_ws[ws].difference_update(streams)
-                await ws.send_str(json.dumps({"result": None, "id": payload.get("id")}))
+                await self._send(ws, {"result": None, "id": payload.get("id")})
                 if method == "SUBSCRIBE" and self.order_book_source == WS_SNAPSHOT_DELTA:
                     for market in self.markets.values():
                         if self.book_stream(market.symbol) in streams:  # the snapshot a subscription gets first
-                            await ws.send_str(json.dumps(self._book_event(
-                                market, "snapshot", self._levels(market, "bids"), self._levels(market, "asks"))))
+                            await self._send(ws, self._book_event(
+                                market, "snapshot", self._levels(market, "bids"), self._levels(market, "asks")))
         finally:
             self._public_ws.pop(ws, None)
             self._pings_sent.pop(ws, None)
@@ -1098,7 +1119,7 @@ class LoopbackExchange:
                 else:
                     answers = [self._ws_api_answer(ws, payload)]
                 for answer in answers:
-                    await ws.send_str(json.dumps(answer))
+                    await self._send(ws, answer)
                 if ws in self._ws_api_subscribed and ws not in self._pings_sent:
                     # Pings start once subscribed: the connector reads the subscription's answer as the next frame.
                     self._start_pinging(ws, "ws_api")
@@ -1219,21 +1240,21 @@ class LoopbackExchange:
         self.tokens_connected.append(token)
         self._private_channels["rest_token"][ws] = set()
         try:
-            await ws.send_str(json.dumps({"id": token, "type": "welcome"}))
+            await self._send(ws, {"id": token, "type": "welcome"})
             async for message in ws:
                 if message.type != WSMsgType.TEXT:
                     continue
                 payload = json.loads(message.data)
                 if payload.get("type") == "ping":
-                    await ws.send_str(json.dumps({"id": payload.get("id"), "type": "pong"}))
+                    await self._send(ws, {"id": payload.get("id"), "type": "pong"})
                     continue
                 if payload.get("type") != "subscribe" or not payload.get("privateChannel"):
-                    await ws.send_str(json.dumps({"id": payload.get("id"), "type": "error", "code": 400,
-                                                  "data": "invalid request"}))
+                    await self._send(ws, {"id": payload.get("id"), "type": "error", "code": 400,
+                                          "data": "invalid request"})
                     continue
                 self._private_channels["rest_token"][ws].add(payload.get("topic"))
                 self._count_subscribed("rest_token", ws)
-                await ws.send_str(json.dumps({"id": payload.get("id"), "type": "ack"}))
+                await self._send(ws, {"id": payload.get("id"), "type": "ack"})
         finally:
             self._private_channels["rest_token"].pop(ws, None)
             self._all_ws.discard(ws)
@@ -1284,7 +1305,7 @@ class LoopbackExchange:
                 return
             self._pings_sent[ws].add(ping_id)
             try:
-                await ws.send_str(json.dumps({SERVER_PING_FIELD: ping_id}))
+                await self._send(ws, {SERVER_PING_FIELD: ping_id})
             except (ConnectionError, RuntimeError):
                 return  # the connection went away between the check and the send
 

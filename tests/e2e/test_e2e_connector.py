@@ -61,11 +61,16 @@ VARIANTS: Dict[str, dict] = {
     "rest_token": {"user_stream": "rest_token", "extra_api_keys": "passphrase"},
     # Backpack's Ed25519 signature of each channel's subscription.
     "ed25519_signed_subscribe": {"auth_scheme": "ed25519", "user_stream": "signed_subscribe"},
+    # Each compression on both websockets: gzip with the websocket API user stream, BitMart's raw deflate with its
+    # whole-book order book.
+    "gzip": {"ws_compression": "gzip", "user_stream": "ws_api"},
+    "deflate": {"ws_compression": "deflate", "order_book_source": "ws_full_book", "time_synchronizer": False},
 }
+COMPRESSED_VARIANTS = ["gzip", "deflate"]
 # The user streams other than listen_key and ws_api: each has the order, balance and reconnection scenarios.
 LATER_USER_STREAM_VARIANTS = ["ws_login", "signed_subscribe", "rest_token"]
 # The answers the loopback exchange follows (written beside the scenarios as shape.json).
-SHAPE_ANSWERS = ("auth_scheme", "user_stream", "order_book_source")
+SHAPE_ANSWERS = ("auth_scheme", "user_stream", "order_book_source", "ws_compression")
 # The schemes other than Binance's: each signs in headers.
 HEADER_SCHEME_VARIANTS = ["base64_headers", "hex_headers", "sha512_headers", "ed25519", "ed25519_ws_api"]
 
@@ -113,18 +118,19 @@ def scenario_cases(*pairs):
                 ("ws_api", "test_start_network_loads_trading_rules_pairs_balances_and_prices"),
                 ("local_time", "test_start_network_loads_trading_rules_pairs_balances_and_prices"),
                 *((variant, "test_start_network_loads_trading_rules_pairs_balances_and_prices")
-                  for variant in HEADER_SCHEME_VARIANTS))
+                  for variant in HEADER_SCHEME_VARIANTS + COMPRESSED_VARIANTS))
 def test_start_network_loads_trading_rules_pairs_and_balances(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
 
-@scenario_cases(("default", "test_order_book_from_snapshot_and_diffs_equals_server_book"))
+@scenario_cases(*((variant, "test_order_book_from_snapshot_and_diffs_equals_server_book")
+                  for variant in ["default", "gzip"]))
 def test_order_book_built_from_snapshot_and_diffs_equals_the_server_book(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
 
 @scenario_cases(*((variant, "test_order_book_equals_server_book_after_a_gap_and_a_dropped_connection")
-                  for variant in ("default", "ws_snapshot_delta", "ws_full_book")))
+                  for variant in ("default", "ws_snapshot_delta", "ws_full_book", "deflate")))
 def test_order_book_equals_the_server_book_after_a_gap_and_a_dropped_connection(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
@@ -133,7 +139,8 @@ def test_order_book_equals_the_server_book_after_a_gap_and_a_dropped_connection(
                 ("ws_api", "test_limit_buy_acknowledged_then_filled_through_user_stream"),
                 ("local_time", "test_limit_buy_acknowledged_then_filled_through_user_stream"),
                 *((variant, "test_limit_buy_acknowledged_then_filled_through_user_stream")
-                  for variant in HEADER_SCHEME_VARIANTS + LATER_USER_STREAM_VARIANTS + ["ed25519_signed_subscribe"]))
+                  for variant in HEADER_SCHEME_VARIANTS + LATER_USER_STREAM_VARIANTS + ["ed25519_signed_subscribe"]
+                  + COMPRESSED_VARIANTS))
 def test_limit_order_is_acknowledged_and_filled_through_the_user_stream(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 
@@ -147,7 +154,7 @@ def test_open_order_is_cancelled(workspace: Path, scenario: str):
 @scenario_cases(("default", "test_dropped_websockets_reconnect_and_resubscribe"),
                 ("ws_api", "test_dropped_websockets_reconnect_and_resubscribe"),
                 *((variant, "test_dropped_websockets_reconnect_and_resubscribe")
-                  for variant in WS_PING_VARIANTS + LATER_USER_STREAM_VARIANTS))
+                  for variant in WS_PING_VARIANTS + LATER_USER_STREAM_VARIANTS + COMPRESSED_VARIANTS))
 def test_dropped_websockets_reconnect_and_resubscribe(workspace: Path, scenario: str):
     run_scenario(workspace, scenario)
 

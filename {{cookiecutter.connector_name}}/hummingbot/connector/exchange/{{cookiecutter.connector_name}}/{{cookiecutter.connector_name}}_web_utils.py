@@ -9,7 +9,9 @@ from hummingbot.core.web_assistant.auth import AuthBase
 {%- include shape("time_synchronizer", "web_utils.web_assistant_imports") %}
 from hummingbot.core.web_assistant.web_assistants_factory import WebAssistantsFactory
 {%- include shape("ws_ping", "web_utils.ws_assistant_import") %}
+{%- include shape("ws_compression", "web_utils.post_processor_base_import") %}
 {%- include shape("broker_header_name", "web_utils.pre_processor") %}
+{%- include shape("ws_compression", "web_utils.post_processor") %}
 {%- include shape("testnet_domain", "web_utils.base_urls") %}
 
 

@@ -1,12 +1,13 @@
-{%- from "python_imports.j2" import from_import -%}
-import asyncio
+{%- from "python_imports.j2" import from_import, optional_from_import -%}
+import asyncio{%- include shape("ws_compression", "test_web_utils.imports_before_json") %}
 import json
 import re
 {%- include shape("time_synchronizer", "test_web_utils.stdlib_imports") %}
-import unittest
-{%- include shape("ws_ping", "test_web_utils.mock_imports") %}
+import unittest{%- include shape("ws_compression", "test_web_utils.imports_after_unittest") %}
+{%- set mock_names %}{% include shape("ws_ping", "test_web_utils.mock_names") %} {% include shape("ws_compression", "test_web_utils.mock_names") %}{% endset %}
+{{- optional_from_import("unittest.mock", mock_names.split() | unique | sort) }}
 
-from aioresponses import aioresponses
+{% include shape("ws_compression", "test_web_utils.third_party_imports") %}from aioresponses import aioresponses
 
 import hummingbot.connector.exchange.{{ cookiecutter.connector_name }}.{{ cookiecutter.connector_name }}_constants as CONSTANTS
 {{ from_import("hummingbot.connector.exchange." ~ cookiecutter.connector_name, [cookiecutter.connector_name ~ "_web_utils as web_utils"]) }}
@@ -59,3 +60,4 @@ class {{ cookiecutter.__class_prefix }}WebUtilsTestCases(unittest.TestCase):
 {%- include shape("broker_header_name", "test_web_utils.tests") %}
 {%- include shape("testnet_domain", "test_web_utils.tests") %}
 {%- include shape("ws_ping", "test_web_utils.tests") %}
+{%- include shape("ws_compression", "test_web_utils.tests") %}
