@@ -23,6 +23,8 @@ from spot_connector.answers import (  # noqa: E402
     ORDER_BOOK_SOURCE_CHOICES,
     RESERVED_NAMES_FILE,
     USER_STREAM_CHOICES,
+    WS_COMPRESSION_CHOICES,
+    WS_PING_CHOICES,
 )
 
 # One render per value of each prompt that changes which names the modules use (each auth scheme with the websocket
@@ -32,6 +34,8 @@ NAME_SHAPING_ANSWERS = [
     {"user_stream": "ws_api", "time_synchronizer": False, "balance_channel": False},
     *({"user_stream": "ws_api", "auth_scheme": scheme} for scheme in AUTH_SCHEME_CHOICES[1:]),
     *({"order_book_source": source} for source in ORDER_BOOK_SOURCE_CHOICES[1:]),
+    *({"ws_ping": ping} for ping in WS_PING_CHOICES[1:]),
+    *({"ws_compression": compression} for compression in WS_COMPRESSION_CHOICES[1:]),
     {"broker_header_name": "X-Broker-Id", "broker_header_value": "hummingbot", "user_stream": "ws_api",
      "testnet_domain": "testnet", "testnet_rest_url": "https://api-testnet.acme.com/api/",
      "testnet_wss_url": "wss://stream-testnet.acme.com/ws", "testnet_wss_api_url": "wss://ws-api-testnet.acme.com/ws"},
