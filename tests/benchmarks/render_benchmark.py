@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import copy
 import gc
+import gzip
 import importlib
 import importlib.util
 import json
@@ -27,8 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 TESTS_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TESTS_DIR))
@@ -235,11 +237,14 @@ def make_exchange(exchange_class, name: str):
 
 
 async def diffs_per_second(exchange, order_book_class, snapshot: Dict[str, Any],
-                           messages: List[Dict[str, Any]], full_books: bool = False) -> float:
+                           messages: List[Any], full_books: bool = False,
+                           decode: Optional[Callable[[bytes], Awaitable[Dict[str, Any]]]] = None,
+                           last_update_id: Optional[int] = None) -> float:
     """
     The tracker's path for one diff: the data source parses the raw event, the order book applies it. With
     `full_books`, each message is a whole book: the data source parses it as a snapshot, and the book is restored
-    from it as the tracker does with a snapshot.
+    from it as the tracker does with a snapshot. With `decode`, each message is a compressed frame the websocket
+    post-processor decodes first (`last_update_id` is then the last diff's).
     """
     data_source = exchange._orderbook_ds
     # The rendered sequence check remembers the last update id of the book: every run replays the same stream.
@@ -262,13 +267,17 @@ async def diffs_per_second(exchange, order_book_class, snapshot: Dict[str, Any],
     try:
         started = time.perf_counter()
         for raw_message in batch:
+            if decode is not None:
+                raw_message = await decode(raw_message)
             await parse(raw_message=raw_message, message_queue=queue)
             diff = queue.get_nowait()
             order_book.apply_diffs(diff.bids, diff.asks, diff.update_id)
         elapsed = time.perf_counter() - started
     finally:
         gc.enable()
-    assert order_book.last_diff_uid == messages[-1].get("u", messages[-1].get("data", {}).get("u"))
+    if last_update_id is None:
+        last_update_id = messages[-1].get("u", messages[-1].get("data", {}).get("u"))
+    assert order_book.last_diff_uid == last_update_id
     return len(batch) / elapsed
 
 
@@ -345,6 +354,94 @@ def render_order_book_sources(default_workspace: Path, folder: Path) -> Dict[str
         for source in ORDER_BOOK_SOURCE_CHOICES if source != DEFAULT_SOURCE}}
 
 
+# ---------------------------------------------------------------------------------------------------- (d) frames
+# One render per compressed ws_compression value, each under its own connector name.
+COMPRESSED_CONNECTOR_NAMES = {"gzip": "acme_gzip", "deflate": "acme_deflate"}
+
+
+def compressed_frame(compression: str, message: Dict[str, Any]) -> bytes:
+    """A message as the exchange of that compression sends it (BingX's gzip, BitMart's raw deflate)"""
+    data = json.dumps(message).encode()
+    if compression == "gzip":
+        return gzip.compress(data)
+    compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
+def hummingbot_frame_decoder(compression: str) -> Callable[[bytes], Awaitable[Dict[str, Any]]]:
+    """How hummingbot's connectors decode such frames: the gzip post-processor of bitrue and htx, bitmart's inflate"""
+    from hummingbot.connector.exchange.bitmart.bitmart_utils import decompress_ws_message
+    from hummingbot.connector.utils import GZipCompressionWSPostProcessor
+    from hummingbot.core.web_assistant.connections.data_types import WSResponse
+    gzip_post_processor = GZipCompressionWSPostProcessor()
+
+    async def decode_gzip(frame: bytes) -> Dict[str, Any]:
+        return (await gzip_post_processor.post_process(WSResponse(data=frame))).data
+
+    async def decode_deflate(frame: bytes) -> Dict[str, Any]:
+        return json.loads(decompress_ws_message(frame))
+
+    return decode_gzip if compression == "gzip" else decode_deflate
+
+
+def rendered_frame_decoder(name: str) -> Callable[[bytes], Awaitable[Dict[str, Any]]]:
+    """The render's own decoder: its web_utils' websocket post-processor"""
+    from hummingbot.core.web_assistant.connections.data_types import WSResponse
+    web_utils = importlib.import_module(f"hummingbot.connector.exchange.{name}.{name}_web_utils")
+    post_processor = web_utils.DecompressingWSPostProcessor()
+
+    async def decode(frame: bytes) -> Dict[str, Any]:
+        return (await post_processor.post_process(WSResponse(data=frame))).data
+
+    return decode
+
+
+async def benchmark_frames_async(workspaces: Dict[str, Path], message_count: int, rounds: int) -> Dict[str, Any]:
+    """
+    Compressed diff frames: each compressed render (decode with its post-processor, parse, apply) beside hummingbot's
+    Binance connector reading the same frames with hummingbot's own decoder for that compression, in one run.
+    """
+    from hummingbot.connector.exchange.binance.binance_exchange import BinanceExchange
+    from hummingbot.connector.exchange.binance.binance_order_book import BinanceOrderBook
+
+    snapshot, messages = diff_messages(message_count)
+    binance = make_exchange(BinanceExchange, "binance")
+    # label -> (exchange, order book class, frames, decoder)
+    contenders: Dict[str, Tuple[Any, Callable, List[bytes], Callable]] = {}
+    for compression, workspace in workspaces.items():
+        name = COMPRESSED_CONNECTOR_NAMES[compression]
+        exchange_class, book_class = load_workspace_connector(workspace, name)
+        frames = [compressed_frame(compression, message) for message in messages]
+        contenders[compression] = (make_exchange(exchange_class, name), book_class, frames,
+                                   rendered_frame_decoder(name))
+        contenders[f"binance+{compression}"] = (binance, BinanceOrderBook, frames,
+                                                hummingbot_frame_decoder(compression))
+    last_update_id = messages[-1]["u"]
+    rates: Dict[str, List[float]] = {key: [] for key in contenders}
+    for exchange, book_class, frames, decode in contenders.values():  # warm-up
+        await diffs_per_second(exchange, book_class, snapshot, frames[:2000], decode=decode,
+                               last_update_id=messages[1999]["u"] if len(messages) >= 2000 else last_update_id)
+    for round_number in range(rounds):
+        order = list(contenders.items())
+        for key, (exchange, book_class, frames, decode) in order if round_number % 2 == 0 else reversed(order):
+            rates[key].append(await diffs_per_second(exchange, book_class, snapshot, frames, decode=decode,
+                                                     last_update_id=last_update_id))
+    return {compression: {"per_s": statistics.median(rates[compression]),
+                          "binance_per_s": statistics.median(rates[f"binance+{compression}"]),
+                          "ratio": statistics.median(rates[compression])
+                          / statistics.median(rates[f"binance+{compression}"])}
+            for compression in workspaces}
+
+
+def benchmark_frames(workspaces: Dict[str, Path], message_count: int, rounds: int) -> Dict[str, Any]:
+    return asyncio.run(benchmark_frames_async(workspaces, message_count, rounds))
+
+
+def render_compressions(folder: Path) -> Dict[str, Path]:
+    return {compression: render_template(folder / compression, connector_name=name, ws_compression=compression)
+            for compression, name in COMPRESSED_CONNECTOR_NAMES.items()}
+
+
 # ---------------------------------------------------------------------------------------------------- report
 def table(render: Dict[str, Any], suite: Dict[str, Any], diffs: Dict[str, Any]) -> str:
     rows = [
@@ -366,6 +463,11 @@ def table(render: Dict[str, Any], suite: Dict[str, Any], diffs: Dict[str, Any]) 
            f"{'met' if figures['ratio'] >= TARGET_RATIO else 'NOT met'}); price levels/s "
            f"{figures['levels_ratio']:.2f} of Binance's")
           for source, figures in diffs.get("sources", {}).items() if source != DEFAULT_SOURCE),
+        *((f"Compressed diff frames/s, ws_compression={compression}", f"{figures['per_s']:,.0f}",
+           f"{figures['ratio']:.3f} of Binance's reading the same frames with hummingbot's own {compression} decoder "
+           f"({figures['binance_per_s']:,.0f}/s; target >= {TARGET_RATIO}: "
+           f"{'met' if figures['ratio'] >= TARGET_RATIO else 'NOT met'})")
+          for compression, figures in diffs.get("frames", {}).items()),
     ]
     return markdown_table(("Measure", "Value", "Notes"), rows)
 
@@ -417,6 +519,11 @@ settings; hummingbot merges at 80%, the template's tests require {MIN_LINE_COVER
   snapshot and restored into the book as the tracker restores a snapshot. A whole book carries far more levels than
   a diff, so its figure is messages, not levels, per second.
 
+- **Compressed frames.** The same `depthUpdate` stream, each event gzip- or raw-deflate-compressed as BingX and
+  BitMart send it, through each compressed render's path (its `DecompressingWSPostProcessor`, then the diff parse
+  and apply above), beside hummingbot's Binance connector reading the same frames with hummingbot's own decoder for
+  that compression (the `GZipCompressionWSPostProcessor` bitrue and htx use; bitmart's inflate), in the same run.
+
 Figures vary with the machine; the ratios are what to compare between runs.
 """
 
@@ -444,6 +551,10 @@ def main(argv=None) -> int:
               flush=True)
         sources = render_order_book_sources(workspace, config_folder / "sources")
         diffs = benchmark_diffs(sources, args.messages, args.rounds)
+        print(f"(d) {args.rounds} rounds of {args.messages:,} compressed diff frames, each compressed render and "
+              f"Binance with hummingbot's decoder ...", flush=True)
+        diffs["frames"] = benchmark_frames(render_compressions(config_folder / "compressions"), args.messages,
+                                           args.rounds)
         shapes = []
         if not args.no_shapes:
             print(f"(b) per shape: {len(VARIANTS)} renders, each suite run plainly and under coverage ...", flush=True)
@@ -459,9 +570,9 @@ def main(argv=None) -> int:
     low = [shape["shape"] for shape in shapes if shape["line_coverage"] < MIN_LINE_COVERAGE]
     if low:
         print(f"\nWARNING: below {MIN_LINE_COVERAGE}% line coverage: {', '.join(low)}", file=sys.stderr)
-    for source, figures in diffs["sources"].items():
+    for source, figures in [*diffs["sources"].items(), *diffs["frames"].items()]:
         if figures["ratio"] < TARGET_RATIO:
-            print(f"\nWARNING: order_book_source={source} handles messages at {figures['ratio']:.3f} of Binance's "
+            print(f"\nWARNING: {source} handles messages at {figures['ratio']:.3f} of Binance's "
                   f"diff rate (target {TARGET_RATIO}).", file=sys.stderr)
     if args.write_docs:
         environment = f"Python {sys.version.split()[0]} on {sys.platform}"
