@@ -3,9 +3,10 @@ Every combination of the answers that shape the connector renders lint-clean and
 
 time_synchronizer x user_stream (its first two values, listen_key and ws_api) x extra_api_keys x balance_channel: 16
 renders; then a pairwise covering set of every shape prompt's values (golden_renders.pairwise_combinations:
-auth_scheme, user_stream, order_book_source, ws_ping, time_synchronizer, api_secret_field, extra_api_keys,
-balance_channel and the optional order id prefix, broker header and testnet domain), in which every value of each
-meets every value of each other, so every auth_scheme meets every user_stream. Each is tested as a user would run it.
+auth_scheme, user_stream, order_book_source, ws_ping, ws_compression, time_synchronizer, api_secret_field,
+extra_api_keys, balance_channel and the optional order id prefix, broker header and testnet domain), in which every
+value of each meets every value of each other, so every auth_scheme meets every user_stream. Each is tested as a user
+would run it. Each stream shape's suite has at least as many tests per module as the default's.
 """
 import itertools
 import re
@@ -16,13 +17,31 @@ import pytest
 from golden_renders import SHAPE_FACTORS, VARIANTS, as_answers, factor_pairs, pairwise_combinations, variant_id
 from rendering import MIN_LINE_COVERAGE, connector_paths, lint, run_rendered_suite, unrendered_jinja
 
-from spot_connector.answers import ORDER_BOOK_SOURCE_CHOICES, extra_credentials
+from spot_connector.answers import CHOICES, ORDER_BOOK_SOURCE_CHOICES, extra_credentials
 
 NAME = VARIANTS[0]["connector_name"]  # a multi-word name: class prefix AcmePro, display name "Acme Pro"
 COMBINATIONS = VARIANTS
 # The words as identifiers: hummingbot's own abstract member `_is_request_exception_related_to_time_synchronizer`
 # must still be defined (it returns False), and the base class's `_update_time_synchronizer` still exists.
 TIME_SYNC_WORDS = re.compile(r"\b(TimeSynchronizer|time_synchronizer|SERVER_TIME_PATH_URL)\b")
+# The shapes of how the exchange streams (issue 15): the later user streams and every other value of the stream prompts.
+FIRST_NEW_VALUE = {"user_stream": 2, "order_book_source": 1, "ws_ping": 1, "ws_compression": 1}
+STREAM_SHAPES = [(prompt, value) for prompt, first_new in FIRST_NEW_VALUE.items()
+                 for value in CHOICES[prompt][first_new:]]
+TEST_FUNCTION = re.compile(r"^    (?:async )?def (test_\w+)", re.MULTILINE)
+
+
+def rendered_tests_per_module(workspace: Path):
+    return {path.name: len(TEST_FUNCTION.findall(path.read_text())) for path in (workspace / "test").rglob("test_*.py")}
+
+
+@pytest.mark.parametrize("prompt, value", STREAM_SHAPES)
+def test_each_stream_shape_has_as_many_tests_per_module_as_the_default(bake, prompt, value):
+    default = rendered_tests_per_module(bake(connector_name=NAME))
+    assert len(default) == 7 and all(default.values()), default  # every rendered test module, each with tests
+    shaped = rendered_tests_per_module(bake(connector_name=NAME, **{prompt: value}))
+    assert {module: (shaped.get(module, 0), count) for module, count in default.items()
+            if shaped.get(module, 0) < count} == {}
 
 
 def test_the_variants_cover_every_pair_of_shape_values():
