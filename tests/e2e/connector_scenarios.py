@@ -185,8 +185,13 @@ class Harness:
 
 
 def subscribed_to(server: LoopbackExchange, channel: str) -> bool:
-    """Whether an open public connection is subscribed to the symbol's `channel` stream (coinalphahbot@depth...)."""
+    """Whether an open public connection is subscribed to the symbol's `channel` stream (coinalphahbot@trade...)."""
     return any(stream.startswith(f"{SYMBOL.lower()}@{channel}") for stream in server.subscribed_streams())
+
+
+def subscribed_to_the_book(server: LoopbackExchange) -> bool:
+    """Whether an open public connection is subscribed to the symbol's book, as the order book source names it."""
+    return any(stream.startswith(server.book_stream(SYMBOL)) for stream in server.subscribed_streams())
 
 
 def client_book(exchange: ExchangePyBase):
@@ -251,15 +256,11 @@ def test_order_book_equals_server_book_after_a_gap_and_a_dropped_connection():
         async with Harness() as harness:
             server, exchange = harness.server, harness.exchange
             await harness.wait_ready()
-            book_stream = server.book_stream(SYMBOL)
-
-            def subscribed_to_the_book() -> bool:
-                return any(stream.startswith(book_stream) for stream in server.subscribed_streams())
 
             def in_sync() -> bool:
                 return client_book(exchange) == server.book(SYMBOL)
 
-            await until(subscribed_to_the_book, what="order book subscription")
+            await until(lambda: subscribed_to_the_book(server), what="order book subscription")
             await server.push_diffs(SYMBOL, 10)
             await until(in_sync, what=lambda: f"the book in sync: {client_book(exchange)} != {server.book(SYMBOL)}")
             # A sequence gap: updates the connector never receives, then more that it does.
@@ -270,7 +271,7 @@ def test_order_book_equals_server_book_after_a_gap_and_a_dropped_connection():
             opened = server.connections_opened["public"]
             assert await server.drop_websockets() >= 1
             await server.skip_updates(SYMBOL, 3)
-            await until(lambda: server.connections_opened["public"] > opened and subscribed_to_the_book(),
+            await until(lambda: server.connections_opened["public"] > opened and subscribed_to_the_book(server),
                         what="order book subscription on a new connection")
             await server.push_diffs(SYMBOL, 5)
             await until(in_sync, what=lambda: f"the book after reconnecting: {client_book(exchange)} != "
@@ -335,7 +336,7 @@ def test_cancel_of_an_open_order():
 def test_dropped_websockets_reconnect_and_resubscribe():
     async def scenario():
         async with Harness() as harness:
-            server, exchange = harness.server, harness.exchange
+            server = harness.server
             await harness.wait_ready()
             user_kind = USER_CONNECTION_KIND
             await until(lambda: server.open_connections("public") == 1 and server.open_connections(user_kind) == 1,
@@ -346,7 +347,7 @@ def test_dropped_websockets_reconnect_and_resubscribe():
             assert await server.drop_websockets() >= 2
             await until(lambda: server.connections_opened["public"] > opened["public"]
                         and server.connections_opened[user_kind] > opened[user_kind], what="reconnections")
-            await until(lambda: subscribed_to(server, "depth") and subscribed_to(server, "trade")
+            await until(lambda: subscribed_to_the_book(server) and subscribed_to(server, "trade")
                         and server.open_connections(user_kind) == 1, what="resubscribed streams")
             assert len(server.subscriptions) > subscriptions
             if USER_STREAM == "ws_login":  # the new connection logged in again before it subscribed
@@ -355,14 +356,8 @@ def test_dropped_websockets_reconnect_and_resubscribe():
                 assert len(server.tokens_connected) == 2 == len(set(server.tokens_connected)), server.tokens_connected
                 assert server.tokens_connected == server.user_stream_tokens[-2:]
 
-            # Market data flows on the new connection...
-            last_update_id = await server.push_diffs(SYMBOL, 30)
-            await harness.wait_book_in_sync(last_update_id)
-            assert client_book(exchange) == server.book(SYMBOL)
-            # ... and so do private events.
-            order_id = await harness.place_limit_order(is_buy=True, amount="1", price="99")
-            await server.fill_order(order_id)
-            await harness.wait_event(BuyOrderCompletedEvent, lambda event: event.order_id == order_id)
+            # Market data and private events flow on the new connections.
+            await book_orders_and_balances_end_right(harness)
     run(scenario)
 
 
@@ -447,9 +442,9 @@ def test_signed_requests_follow_a_skewed_server_clock():
 async def book_orders_and_balances_end_right(harness: Harness):
     """Market data and private events flow: the book equals the server's, a buy fills, the balances follow it."""
     server, exchange = harness.server, harness.exchange
-    last_update_id = await server.push_diffs(SYMBOL, 30)
-    await harness.wait_book_in_sync(last_update_id)
-    assert client_book(exchange) == server.book(SYMBOL)
+    await server.push_diffs(SYMBOL, 30)
+    # Equal books, whatever the order book source: diffs applied, or the last whole book restored.
+    await until(lambda: client_book(exchange) == server.book(SYMBOL), what="the book equal to the server's")
     order_id = await harness.place_limit_order(is_buy=True, amount="1", price="99")
     await server.fill_order(order_id)
     await harness.wait_event(BuyOrderCompletedEvent, lambda event: event.order_id == order_id)
@@ -484,7 +479,7 @@ def test_client_pings_keep_the_streams_and_a_missing_pong_reconnects():
             await until(lambda: server.connections_opened["public"] > opened["public"]
                         and server.connections_opened[user_kind] > opened[user_kind], what="reconnections")
             server.answer_pings = True
-            await until(lambda: subscribed_to(server, "depth") and subscribed_to(server, "trade")
+            await until(lambda: subscribed_to_the_book(server) and subscribed_to(server, "trade")
                         and server.open_connections(user_kind) == 1, what="resubscribed streams")
             await book_orders_and_balances_end_right(harness)
     run(scenario)
